@@ -1,0 +1,36 @@
+# make run: create .venv, install, build data/ and show it.   make test: the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+STORE  ?= var/store
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/publisher build data/ --full --store $(STORE)
+	@echo; echo "Who spoke for LIRSA-CNAM?"
+	$(BIN)/publisher query --store $(STORE) queries/speakers-of-institution.rq
+	@echo; echo "Which institutions did the speakers of the Alain Burlaud portrait represent?"
+	$(BIN)/publisher query --store $(STORE) queries/institutions-of-video.rq
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check publisher tests benchmarks
+	$(BIN)/mypy publisher
+
+bench: install
+	$(BIN)/python benchmarks/build_bench.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,111 @@
+"""Every setting, declared once: its name, default and help.
+
+The CLI options, the `PUBLISHER_*` environment variables and the README's settings table
+all come from `SETTINGS`; a test checks the README against it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from publisher.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    type: type = str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def env(self) -> str:
+        return "PUBLISHER_" + self.name.upper()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "var/store", "Directory of the embedded Oxigraph store (created if missing)."),
+    Setting("base", "http://127.0.0.1:5000/", "Base IRI of every published resource; must end with '/'."),
+    Setting("rejects", "rejects.jsonl", "Where `build` and `validate` write rejected records, whole, with their reasons."),
+    Setting("workers", 0, "Processes that map and validate records; 0 means one per CPU core.", int),
+    Setting(
+        "validator", "oxigraph", "SHACL engine: 'oxigraph' (shapes compiled to SPARQL, fast) or 'pyshacl' (the reference).",
+        str, ("oxigraph", "pyshacl"),
+    ),
+    Setting("extra_shapes", "", "A Turtle file or a directory of them: local SHACL rules checked on top of shapes/."),
+    Setting(
+        "keep_versions", 2,
+        "Published versions kept on disk (the current one included), for readers still on an older one.", int,
+    ),
+    Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the dataset as a whole."),
+    Setting("title", "Vidéos de la recherche en sciences de gestion", "Title of the dataset."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = "var/store"
+    base: str = "http://127.0.0.1:5000/"
+    rejects: str = "rejects.jsonl"
+    workers: int = 0
+    validator: str = "oxigraph"
+    extra_shapes: str = ""
+    keep_versions: int = 2
+    license: str = "https://creativecommons.org/licenses/by/4.0/"
+    title: str = "Vidéos de la recherche en sciences de gestion"
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/") or "://" not in self.base:
+            raise UsageError(f"--base must be an absolute IRI ending with '/', got {self.base!r}")
+        if self.validator not in ("oxigraph", "pyshacl"):
+            raise UsageError(f"--validator must be 'oxigraph' or 'pyshacl', got {self.validator!r}")
+        if self.keep_versions < 1:
+            raise UsageError("--keep-versions must be at least 1")
+        if self.workers < 0:
+            raise UsageError("--workers must be 0 (one per core) or more")
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+def settings_table() -> str:
+    """The README's settings table (a test keeps the README equal to it)."""
+    rows = ["| option | environment | default | meaning |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default != "" else "(none)"
+        rows.append(f"| `{s.option}` | `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+def load_settings(env: Mapping[str, str] | None = None, **given: Any) -> Settings:
+    """Defaults, overridden by `PUBLISHER_*` variables, overridden by explicit values (not None)."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.env in env:
+            values[setting.name] = _convert(setting, env[setting.env])
+        if given.get(setting.name) is not None:
+            values[setting.name] = given[setting.name]
+    return replace(Settings(), **values)
+
+
+def _convert(setting: Setting, text: str) -> Any:
+    if setting.type is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise UsageError(f"{setting.env} must be an integer, got {text!r}") from None
+    return text
+
+
+assert [s.name for s in SETTINGS] == [f.name for f in fields(Settings)]
+assert all(s.default == f.default for s, f in zip(SETTINGS, fields(Settings), strict=True))

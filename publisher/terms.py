@@ -1,0 +1,119 @@
+"""Vocabulary IRIs, slugs, name folding and N-Triples term syntax, shared by every module.
+
+Mapping writes N-Triples term strings directly (not rdflib objects): building 2.5 M rdflib
+terms costs tens of seconds, writing their text costs a few, and Oxigraph parses it natively.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from slugify import slugify
+
+SCHEMA = "http://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES = {
+    "schema": SCHEMA,
+    "dcterms": DCTERMS,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": OWL,
+    "skos": SKOS,
+    "void": VOID,
+    "dcat": DCAT,
+}
+
+# Canonical IRI of each authority, from an identifier in its usual short form.
+AUTHORITY_IRI = {
+    "orcid": "https://orcid.org/{}",
+    "idref": "http://www.idref.fr/{}/id",
+    "isni": "https://isni.org/isni/{}",
+    "viaf": "http://viaf.org/viaf/{}",
+    "wikidata": "http://www.wikidata.org/entity/{}",
+    "ror": "https://ror.org/{}",
+}
+
+
+def make_slug(text: str) -> str:
+    """Lower-case ASCII, accents stripped, every run of other characters -> '-'."""
+    return slugify(text, lowercase=True, separator="-", regex_pattern=r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Identity key: case, accents and spacing folded (`JOULLIÉ Jean-Étienne` = `Joullie jean-etienne`)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+class Iris:
+    """The IRIs of `profile.md` under one base."""
+
+    def __init__(self, base: str) -> None:
+        if not base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {base}")
+        self.base = base
+
+    def video(self, record_id: str) -> str:
+        return f"{self.base}video/{record_id}"
+
+    def person(self, slug: str) -> str:
+        return f"{self.base}person/{slug}"
+
+    def organization(self, slug: str) -> str:
+        return f"{self.base}organization/{slug}"
+
+    def theme(self, slug: str) -> str:
+        return f"{self.base}theme/{slug}"
+
+    @property
+    def scheme(self) -> str:
+        return f"{self.base}theme/"
+
+    @property
+    def dataset(self) -> str:
+        return f"{self.base}dataset"
+
+    @property
+    def ontology(self) -> str:
+        return f"{self.base}ontology"
+
+    def graph(self, kind: str, key: str) -> str:
+        """Named graph holding one record's or one entity's statements."""
+        return f"{self.base}graph/{kind}/{key}"
+
+
+# --- N-Triples term syntax -------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def lit(text: str, lang: str | None = None) -> str:
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    return f"{quoted}@{lang}" if lang else quoted
+
+
+def typed(text: str, datatype: str) -> str:
+    return '"' + text.translate(_ESCAPES) + f'"^^<{datatype}>'
+
+
+def integer(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+A = iri(RDF + "type")
