@@ -1,0 +1,282 @@
+"""`publisher build`: read, map, validate, load, and publish a new version atomically.
+
+Runs build on each other: the inputs are applied to the catalogue already published (a
+record replaces the one with its id, a tombstone withdraws it), and the whole catalogue
+is then mapped and validated again, so that people, institutions, themes and counts
+always describe what is published now.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from publisher.dataset import DatasetFacts, dataset_triples
+from publisher.entities import resolve
+from publisher.errors import PublisherError, UsageError
+from publisher.mapping import Mapper, as_nquads, as_ntriples
+from publisher.model import FieldError, InstitutionAuthority, PersonAuthority, ReadResult, Record, Rejection, Tombstone, Warning_
+from publisher.produce import Job, engine_for, produce
+from publisher.records import read_inputs, write_rejects
+from publisher.settings import Settings
+from publisher.store.embedded import EmbeddedStore
+from publisher.store.ledger import LedgerEntry, Manifest, digest, record_content
+from publisher.store.version import VersionWriter
+from publisher.terms import SCHEMA, SKOS, Iris
+from publisher.validation import SHAPES_DIR, Shapes, load_shapes, validate
+
+
+@dataclass
+class BuildReport:
+    records_read: int = 0
+    published: int = 0  # records published after this run, in all
+    new: int = 0
+    replaced: int = 0  # records whose content changed
+    unchanged: int = 0  # re-imported with the same content
+    withdrawn: int = 0
+    rejected: int = 0
+    triples: int = 0
+    version: str | None = None
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejections else 0
+
+
+@dataclass
+class Catalogue:
+    """The records to publish, with their change times, and the authority rows in force."""
+
+    entries: dict[str, LedgerEntry]
+    published_before: dict[str, LedgerEntry]  # what the previous version published
+    withdrawn: dict[str, str]
+    institutions: dict[str, InstitutionAuthority]
+    people: dict[str, PersonAuthority]
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build(
+    inputs: Sequence[str | Path],
+    settings: Settings,
+    *,
+    full: bool = False,
+    check_only: bool = False,
+    now: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Publish `inputs` on top of the current version (or alone, with `full`)."""
+    report, clock = BuildReport(), _Clock()
+    now = now or now_utc()
+    read = read_inputs(inputs)
+    report.records_read, report.warnings = read.records_read, list(read.warnings)
+    report.rejections.extend(read.rejections)
+    clock.lap(report, "read")
+    store = EmbeddedStore(settings.store)
+    previous = None if (full or check_only) else store.current()
+    catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
+    _apply(catalogue, read, now, report)
+    clock.lap(report, "apply")
+    writer = None if check_only else store.begin()
+    try:
+        _publish(catalogue, settings, writer, now, report, clock, on_progress)
+        if writer is not None:
+            report.version = store.commit(writer, settings.keep_versions).id
+    except BaseException:
+        if writer is not None:
+            store.abort(writer)
+        raise
+    report.rejected = len(report.rejections)
+    if report.rejections:
+        write_rejects(Path(settings.rejects), report.rejections)
+    clock.lap(report, "commit")
+    return report
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, report: BuildReport, step: str) -> None:
+        now = time.perf_counter()
+        report.seconds[step] = report.seconds.get(step, 0.0) + now - self.last
+        self.last = now
+
+
+def _start_from(entries: Iterable[LedgerEntry], manifest: Manifest | None) -> Catalogue:
+    before = {e.record.id: e for e in entries}
+    return Catalogue(
+        entries=dict(before),
+        published_before=before,
+        withdrawn=dict(manifest.withdrawn) if manifest else {},
+        institutions=manifest.institution_rows() if manifest else {},
+        people=manifest.people_rows() if manifest else {},
+    )
+
+
+def _apply(catalogue: Catalogue, read: ReadResult, now: str, report: BuildReport) -> None:
+    catalogue.institutions.update(read.institutions)
+    catalogue.people.update(read.people)
+    for record_id, event in read.events.items():
+        if isinstance(event, Tombstone):
+            _withdraw(catalogue, event, now, report)
+            continue
+        old = catalogue.entries.get(record_id)
+        content = digest(event)
+        if old is None:
+            report.new += 1
+        elif old.digest != content:
+            report.replaced += 1
+        else:
+            report.unchanged += 1
+        modified = old.modified if old is not None and old.digest == content else now
+        catalogue.entries[record_id] = LedgerEntry(event, modified, content)
+        catalogue.withdrawn.pop(record_id, None)
+
+
+def _withdraw(catalogue: Catalogue, tombstone: Tombstone, now: str, report: BuildReport) -> None:
+    if catalogue.entries.pop(tombstone.id, None) is None:
+        report.warnings.append(
+            Warning_(tombstone.source, tombstone.line, "id", f"{tombstone.id!r} was never published; nothing to withdraw")
+        )
+        return
+    catalogue.withdrawn[tombstone.id] = now
+    report.withdrawn += 1
+
+
+def _publish(
+    catalogue: Catalogue,
+    settings: Settings,
+    writer: VersionWriter | None,
+    now: str,
+    report: BuildReport,
+    clock: _Clock,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    iris = Iris(settings.base)
+    shapes = load_shapes(settings.base, shape_files(settings))
+    records = [catalogue.entries[k].record for k in sorted(catalogue.entries)]
+    while True:
+        registry = resolve(records, catalogue.institutions, catalogue.people)
+        mapper = Mapper(iris, registry)
+        job = Job(mapper, records, {k: e.modified for k, e in catalogue.entries.items()}, shapes, engine_for(settings.validator))
+        failed = _map_and_validate(job, settings.worker_count, writer, on_progress)
+        clock.lap(report, "map+validate+load")
+        if not failed:
+            break
+        records = _reject(catalogue, records, failed, report)
+        if writer is not None:
+            writer.reset()
+    report.warnings.extend(registry.warnings)
+    report.published = len(records)
+    if writer is not None:
+        _describe(writer, shapes, mapper, records, catalogue, settings, now, report)
+        clock.lap(report, "describe")
+
+
+def shape_files(settings: Settings) -> list[Path]:
+    """The project's shapes, and the user's local rules if any."""
+    project = sorted(SHAPES_DIR.glob("*.ttl"))
+    if not settings.extra_shapes:
+        return project
+    extra = Path(settings.extra_shapes)
+    if not extra.exists():
+        raise UsageError(f"--extra-shapes {extra}: no such file or directory")
+    return project + (sorted(extra.glob("*.ttl")) if extra.is_dir() else [extra])
+
+
+def _map_and_validate(
+    job: Job, workers: int, writer: VersionWriter | None, on_progress: Callable[[int, int], None] | None
+) -> dict[str, list[FieldError]]:
+    """Map and validate every batch, loading each into the new version as it comes."""
+    failed: dict[str, list[FieldError]] = {}
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress:
+            on_progress(done, len(job.records))
+
+    stream = writer.stream() if writer is not None else None
+    try:
+        for batch in produce(job, workers, progress):
+            failed.update(batch.errors)
+            if stream is not None and not failed:
+                stream.write(batch.nquads)
+    finally:
+        if stream is not None:
+            stream.close()
+    return failed
+
+
+def _reject(
+    catalogue: Catalogue, records: list[Record], failed: dict[str, list[FieldError]], report: BuildReport
+) -> list[Record]:
+    """Drop the records SHACL rejected; a rejected record never replaces what was published."""
+    for record in records:
+        if record.id not in failed:
+            continue
+        report.rejections.append(
+            Rejection(record.source, record.line, tuple(failed[record.id]), record.raw or record_content(record))
+        )
+        before = catalogue.published_before.get(record.id)
+        if before is not None and before.record is not record:
+            catalogue.entries[record.id] = before
+        else:
+            del catalogue.entries[record.id]
+    return [catalogue.entries[k].record for k in sorted(catalogue.entries)]
+
+
+def _check_description(description: list[str], shapes: Shapes, dataset: str) -> None:
+    """The publisher writes the dataset's description itself: a violation there is a bug."""
+    problems = [p for p in validate(as_ntriples(description), shapes) if p.focus.startswith(dataset)]
+    if problems:
+        raise PublisherError("the dataset description does not conform (a bug): " + "; ".join(p.message for p in problems))
+
+
+def _describe(
+    writer: VersionWriter,
+    shapes: Shapes,
+    mapper: Mapper,
+    records: list[Record],
+    catalogue: Catalogue,
+    settings: Settings,
+    now: str,
+    report: BuildReport,
+) -> None:
+    """Add the dataset's description with its counts, the ledger and the manifest."""
+    reg = mapper.reg
+    counts = {
+        SCHEMA + "VideoObject": len(records),
+        SCHEMA + "Person": len(reg.people),
+        SCHEMA + "Organization": len(reg.institutions),
+        SKOS + "Concept": len(reg.themes),
+    }
+    triples = writer.count()
+    facts = DatasetFacts(settings.title, settings.license, now, triples, counts, records[0].id if records else None)
+    description = dataset_triples(mapper.iris, facts)
+    _check_description(description, shapes, mapper.iris.dataset)
+    writer.load(as_nquads(description, mapper.iris.graph("dataset", "")))
+    writer.write_ledger(catalogue.entries[r.id] for r in records)
+    report.triples = triples + len(description)
+    writer.finish(
+        Manifest(
+            version=writer.path.name,
+            created=now,
+            base=settings.base,
+            triples=report.triples,
+            counts={k.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: v for k, v in counts.items()},
+            withdrawn=catalogue.withdrawn,
+            institutions=[asdict(r) for r in catalogue.institutions.values()],
+            people=[asdict(r) for r in catalogue.people.values()],
+        )
+    )

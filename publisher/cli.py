@@ -1,0 +1,182 @@
+"""The `publisher` command: a thin layer over the functions the tests call.
+
+Exit codes: 0 all good, 1 some records rejected, 2 usage error, 3 store unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from publisher.build import BuildReport, build
+from publisher.errors import PublisherError, UsageError
+from publisher.settings import SETTINGS, Settings, load_settings
+
+FormatChoice = click.Choice(["table", "csv", "json", "tsv"])
+
+
+def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the named settings as options; their defaults come from PUBLISHER_* or SETTINGS."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for setting in reversed([s for s in SETTINGS if s.name in names]):
+            kind: Any = click.Choice(setting.choices) if setting.choices else setting.type
+            help_text = f"{setting.help} [env {setting.env}; default {setting.default}]"
+            command = click.option(setting.option, setting.name, type=kind, default=None, help=help_text)(command)
+        return command
+
+    return decorate
+
+
+def settings_from(options: dict[str, Any]) -> Settings:
+    return load_settings(**{k: v for k, v in options.items() if k in {s.name for s in SETTINGS}})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="publisher")
+def main() -> None:
+    """Publish a catalogue of research videos as validated linked data."""
+
+
+@main.command("build")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@setting_options("store", "base", "rejects", "workers", "validator", "extra_shapes", "keep_versions", "license", "title")
+@click.option("--full", is_flag=True, help="Republish from scratch: forget what was published before.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; rejections are still printed.")
+@click.option("--timings", is_flag=True, help="Also print, as JSON, the seconds each step took.")
+def build_command(inputs: tuple[Path, ...], full: bool, quiet: bool, timings: bool, **options: Any) -> None:
+    """Read, map, validate and publish INPUTS (files or directories) as a new version.
+
+    The new version is prepared aside and replaces the published one only when complete.
+    Rejected records are printed as file:line: field: reason and written whole, with their
+    reasons, to the rejects file; fix them there and feed that file back.
+    """
+    settings = settings_from(options)
+    report = _run(lambda progress: build(inputs, settings, full=full, on_progress=progress), quiet)
+    _print_report(report, settings, quiet, "published")
+    if timings:
+        click.echo("time: " + json.dumps({k: round(v, 3) for k, v in report.seconds.items()}), err=True)
+    sys.exit(report.exit_code)
+
+
+@main.command("validate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@setting_options("base", "rejects", "workers", "validator", "extra_shapes")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the rejections.")
+def validate_command(inputs: tuple[Path, ...], quiet: bool, **options: Any) -> None:
+    """Check INPUTS as `build` would, without publishing anything."""
+    settings = settings_from(options)
+    report = _run(lambda progress: build(inputs, settings, check_only=True, on_progress=progress), quiet)
+    _print_report(report, settings, quiet, "valid")
+    sys.exit(report.exit_code)
+
+
+def _run(step: Callable[[Callable[[int, int], None] | None], BuildReport], quiet: bool) -> BuildReport:
+    from tqdm import tqdm
+
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="record", disable=quiet or total < 5000, file=sys.stderr)
+        bar.update(done - bar.n)
+
+    try:
+        return step(progress)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _print_report(report: BuildReport, settings: Settings, quiet: bool, verb: str) -> None:
+    for rejection in report.rejections:
+        for error in rejection.errors:
+            click.echo(f"{rejection.source}:{rejection.line}: {error.field or '-'}: {error.message}", err=True)
+    if quiet:
+        return
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"records read: {report.records_read}, {verb}: {report.published} "
+        f"(new {report.new}, replaced {report.replaced}, unchanged {report.unchanged}), "
+        f"withdrawn: {report.withdrawn}, rejected: {report.rejected}, triples: {report.triples}"
+    )
+    if report.version:
+        click.echo(f"version {report.version} published in {settings.store}")
+    if report.rejections:
+        click.echo(f"rejected records written to {settings.rejects}: fix them there and run this command on that file")
+
+
+@main.command("query")
+@click.argument("query")
+@setting_options("store")
+@click.option("--format", "fmt", type=FormatChoice, default="table", show_default=True, help="Output format.")
+def query_command(query: str, fmt: str, **options: Any) -> None:
+    """Run a SPARQL QUERY (text, or a .rq file) on the published graph."""
+    from publisher.querying import print_results, run_query
+
+    settings = settings_from(options)
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
+    print_results(run_query(settings, text), fmt, sys.stdout)
+
+
+@main.command("dump")
+@setting_options("store")
+@click.option(
+    "--format", "fmt", type=click.Choice(["nt", "ttl", "jsonld", "rdfxml", "nq", "trig"]), default="nt",
+    show_default=True, help="RDF format; nq and trig keep each record's named graph.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def dump_command(fmt: str, output: Path | None, **options: Any) -> None:
+    """Write the whole published graph in one RDF format."""
+    from publisher.querying import dump
+
+    settings = settings_from(options)
+    if output is None:
+        dump(settings, fmt, sys.stdout.buffer)
+    else:
+        with output.open("wb") as out:
+            dump(settings, fmt, out)
+
+
+@main.command("demo-data")
+@click.option("--videos", type=click.IntRange(min=1), required=True, help="How many video records to generate.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
+    help="Directory to write into.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same files.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+    help="Format of the video records.",
+)
+def demo_data_command(videos: int, output: Path, seed: int, fmt: str) -> None:
+    """Generate a realistic, fictional catalogue (videos, institutions, people)."""
+    from publisher.demo import write_demo_data
+
+    counts = write_demo_data(output, videos, seed=seed, fmt=fmt)
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" written to {output}")
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as problem:
+        problem.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except PublisherError as problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(problem.exit_code)
+
+
+__all__ = ["main", "run", "UsageError"]

@@ -1,0 +1,141 @@
+"""Map and validate a whole catalogue, in batches, on every core.
+
+Video records are mapped and validated in batches by worker processes; every batch is
+validated together with the descriptions of the people, institutions and themes it links
+to, and only violations about its own videos count there. The entity descriptions are
+validated once, in a batch of their own. Each violation is traced back to its record.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from publisher.entities import Registry
+from publisher.mapping import Mapper, as_nquads, as_ntriples
+from publisher.model import FieldError, Record
+from publisher.terms import Iris
+from publisher.validation import Shapes, Violation, validate, validate_pyshacl
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Job:
+    mapper: Mapper
+    records: Sequence[Record]
+    modified: dict[str, str]  # record id -> change time
+    shapes: Shapes
+    engine: Callable[[str, Shapes], list[Violation]]
+
+    @property
+    def batch_shapes(self) -> Shapes:
+        """Batches never hold the dataset's description: it is checked on its own."""
+        return self.shapes.without(self.mapper.iris.base + "shapes#Dataset")
+
+
+@dataclass
+class BatchResult:
+    nquads: bytes
+    errors: dict[str, list[FieldError]]  # record id -> what SHACL found wrong
+
+
+_job: Job | None = None  # set before the workers fork, so they inherit it without pickling
+
+
+def engine_for(name: str) -> Callable[[str, Shapes], list[Violation]]:
+    return validate_pyshacl if name == "pyshacl" else validate
+
+
+def produce(job: Job, workers: int, on_batch: Callable[[int], None] | None = None) -> Iterator[BatchResult]:
+    """Yield the entity batch first, then each video batch in catalogue order."""
+    global _job
+    _job = job
+    starts = range(0, len(job.records), BATCH)
+    yield _entity_batch(job)
+    if workers <= 1 or len(starts) <= 1:
+        for start in starts:
+            yield _video_batch(start)
+            if on_batch:
+                on_batch(min(BATCH, len(job.records) - start))
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for start, result in zip(starts, pool.imap(_video_batch, starts), strict=True):
+            yield result
+            if on_batch:
+                on_batch(min(BATCH, len(job.records) - start))
+
+
+def _video_batch(start: int) -> BatchResult:
+    assert _job is not None
+    job = _job
+    mapper, reg = job.mapper, job.mapper.reg
+    quads: list[str] = []
+    check: list[str] = []
+    people: set[str] = set()
+    for record in job.records[start : start + BATCH]:
+        triples = mapper.video(record, job.modified[record.id])
+        quads.append(as_nquads(triples, mapper.iris.graph("video", record.id)))
+        check.append(as_ntriples(triples))
+        people.update(reg.speaker_keys[(record.id, n)] for n in range(1, len(record.speakers) + 1))
+    check.append(_context(mapper, people))
+    violations = job.engine("".join(check), job.batch_shapes)
+    own = mapper.iris.base + "video/"
+    errors = _errors_by_record([v for v in violations if v.focus.startswith(own)], own)
+    return BatchResult("".join(quads).encode("utf-8"), errors)
+
+
+def _context(mapper: Mapper, people: set[str]) -> str:
+    """What the batch's videos link to, described fully enough for sh:class checks to hold."""
+    reg = mapper.reg
+    lines = [as_ntriples(mapper.person(reg.people[key])) for key in people]
+    lines += [as_ntriples(mapper.institution(org)) for org in reg.institutions.values()]
+    lines += [as_ntriples(mapper.theme(theme)) for theme in reg.themes.values()]
+    lines.append(as_ntriples(mapper.scheme()))
+    return "".join(lines)
+
+
+def _errors_by_record(violations: list[Violation], own: str) -> dict[str, list[FieldError]]:
+    errors: dict[str, list[FieldError]] = {}
+    for v in violations:
+        record_id = v.focus[len(own) :].split("#", 1)[0]
+        field = v.field or ("speakers" if "#speaker-" in v.focus else "views" if v.focus.endswith("#views") else "")
+        errors.setdefault(record_id, []).append(FieldError(field, v.message))
+    return errors
+
+
+def _entity_batch(job: Job) -> BatchResult:
+    mapper = job.mapper
+    quads, check = [], []
+    for graph, triples in mapper.entity_graphs():
+        quads.append(as_nquads(triples, graph))
+        check.append(as_ntriples(triples))
+    violations = job.engine("".join(check), job.batch_shapes)
+    return BatchResult("".join(quads).encode("utf-8"), _entity_errors(mapper, job.records, violations))
+
+
+def _entity_errors(mapper: Mapper, records: Sequence[Record], violations: list[Violation]) -> dict[str, list[FieldError]]:
+    """An entity that does not conform rejects every record that names it."""
+    if not violations:
+        return {}
+    reg, iris = mapper.reg, mapper.iris
+    by_entity: dict[str, list[str]] = {}
+    for v in violations:
+        by_entity.setdefault(v.focus, []).append(v.message)
+    errors: dict[str, list[FieldError]] = {}
+    for record in records:
+        for entity, field in _named_by(record, reg, iris):
+            for message in by_entity.get(entity, []):
+                errors.setdefault(record.id, []).append(FieldError(field, message))
+    return errors
+
+
+def _named_by(record: Record, reg: Registry, iris: Iris) -> Iterator[tuple[str, str]]:
+    for n, speaker in enumerate(record.speakers, start=1):
+        yield iris.person(reg.people[reg.speaker_keys[(record.id, n)]].slug), f"speakers[{n}].name"
+        if speaker.institution:
+            org = reg.institutions[reg.institution_key(speaker.institution)]
+            yield iris.organization(org.slug), f"speakers[{n}].institution"
+    for label in record.themes:
+        yield iris.theme(reg.themes[reg.theme_key(label)].slug), "themes"

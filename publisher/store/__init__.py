@@ -1,0 +1,34 @@
+"""Where the published graph lives, behind one small contract.
+
+`Store` is what the build and every reader use; `EmbeddedStore` (Oxigraph on disk) is the
+default backend; a remote SPARQL 1.1 store implements the same contract.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from publisher.store.embedded import EmbeddedStore, open_store
+from publisher.store.ledger import LedgerEntry, Manifest
+from publisher.store.version import PublishedVersion, VersionWriter
+
+
+class Store(Protocol):
+    def current(self) -> PublishedVersion | None:
+        """The version readers see now, or None before the first publication."""
+        ...
+
+    def begin(self) -> VersionWriter:
+        """Start preparing a new version aside; readers see nothing of it until commit."""
+        ...
+
+
+__all__ = [
+    "EmbeddedStore",
+    "LedgerEntry",
+    "Manifest",
+    "PublishedVersion",
+    "Store",
+    "VersionWriter",
+    "open_store",
+]

@@ -1,0 +1,114 @@
+"""The embedded store: versions of an Oxigraph database side by side in one directory.
+
+    STORE/
+      current -> versions/<id>      symlink, switched atomically (rename) when a build completes
+      versions/<id>/oxigraph/       the RocksDB database of that version
+      versions/<id>/records.jsonl   the records it was built from, with their change times
+      versions/<id>/manifest.json   written last: a version without it is incomplete
+      build.lock                    held by the one build allowed at a time
+
+A build writes a new version aside and switches `current` only when it is complete, so a
+build that fails or is killed leaves the previous version answering, whole.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from publisher.errors import PublisherError, StoreUnavailable
+from publisher.store.version import PublishedVersion, VersionWriter, is_complete
+
+
+class BuildInProgress(PublisherError):
+    exit_code = 2
+
+
+class EmbeddedStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock: IO[str] | None = None
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.path / "versions"
+
+    def current(self) -> PublishedVersion | None:
+        pointer = self.path / "current"
+        if not pointer.is_symlink():
+            return None
+        target = pointer.resolve()
+        if not is_complete(target):
+            raise StoreUnavailable(f"{pointer} points to an incomplete version {target}")
+        return PublishedVersion(target)
+
+    def begin(self) -> VersionWriter:
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        self._remove_incomplete()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        return VersionWriter(self.versions_dir / f"{stamp}-{secrets.token_hex(3)}")
+
+    def commit(self, writer: VersionWriter, keep: int) -> PublishedVersion:
+        """Point readers at the finished version, then drop versions beyond `keep`."""
+        if not is_complete(writer.path):
+            raise PublisherError(f"version {writer.path} is not complete")
+        temporary = self.path / f"current.{os.getpid()}"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(writer.path.relative_to(self.path))
+        os.replace(temporary, self.path / "current")
+        _fsync_dir(self.path)
+        self._prune(keep)
+        self._release_lock()
+        return PublishedVersion(writer.path)
+
+    def abort(self, writer: VersionWriter) -> None:
+        writer.abort()
+        self._release_lock()
+
+    def _take_lock(self) -> None:
+        handle = (self.path / "build.lock").open("w")
+        try:
+            # A POSIX record lock belongs to this process alone: the workers it forks do not
+            # inherit it, so a killed build frees the store at once.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise BuildInProgress(f"another build is publishing to {self.path}; wait for it to end") from None
+        self._lock = handle
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _remove_incomplete(self) -> None:
+        """Leftovers of a build that was killed (the lock proves none is running)."""
+        if self.versions_dir.is_dir():
+            for path in self.versions_dir.iterdir():
+                if not is_complete(path):
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def _prune(self, keep: int) -> None:
+        current = (self.path / "current").resolve()
+        complete = sorted(p for p in self.versions_dir.iterdir() if is_complete(p))
+        for path in complete[:-keep] if keep else complete:
+            if path != current:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def open_store(path: str | Path) -> EmbeddedStore:
+    return EmbeddedStore(path)

@@ -1,0 +1,107 @@
+"""What a version remembers beside its graph: the records it was built from and their times.
+
+Each version keeps the normalised records it publishes (`records.jsonl`) so that the next
+build can apply its inputs on top of them, and a `manifest.json` with the dataset's
+modification time, the withdrawn ids (410 Gone) and the authority rows in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from publisher.model import InstitutionAuthority, PersonAuthority, PersonName, Record, Speaker
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    record: Record
+    modified: str  # xsd:dateTime, UTC: when this record's content last changed
+    digest: str  # of the normalised content, to tell a real change from a re-import
+
+
+@dataclass
+class Manifest:
+    version: str
+    created: str  # when this version was published (the dataset's modification time)
+    base: str
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    withdrawn: dict[str, str] = field(default_factory=dict)  # id -> when it was withdrawn
+    institutions: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+    def institution_rows(self) -> dict[str, InstitutionAuthority]:
+        rows = (InstitutionAuthority(**{**r, "alt_labels": tuple(r["alt_labels"])}) for r in self.institutions)
+        return {row.label: row for row in rows}
+
+    def people_rows(self) -> dict[str, PersonAuthority]:
+        return {r["name"]: PersonAuthority(**r) for r in self.people}
+
+
+_CONTENT_FIELDS = tuple(f.name for f in fields(Record) if f.name not in ("raw", "source", "line", "speakers"))
+
+
+def record_content(record: Record) -> dict[str, Any]:
+    """The record's normalised content, without provenance (dataclasses.asdict is 10x slower)."""
+    content = {name: getattr(record, name) for name in _CONTENT_FIELDS}
+    content["speakers"] = [
+        {"name": {"family": s.name.family, "given": s.name.given, "written": s.name.written},
+         "institution": s.institution, "ids": s.ids}
+        for s in record.speakers
+    ]
+    return content
+
+
+def digest(record: Record) -> str:
+    text = json.dumps(record_content(record), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def write_ledger(path: Path, entries: Iterable[LedgerEntry]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for entry in entries:
+            row = {
+                "modified": entry.modified,
+                "digest": entry.digest,
+                "source": entry.record.source,
+                "line": entry.record.line,
+                "record": record_content(entry.record),
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_ledger(path: Path) -> Iterator[LedgerEntry]:
+    with path.open(encoding="utf-8") as rows:
+        for text in rows:
+            row = json.loads(text)
+            record = _record(row["record"], row["source"], row["line"])
+            yield LedgerEntry(record=record, modified=row["modified"], digest=row["digest"])
+
+
+def _record(content: dict[str, Any], source: str, line: int) -> Record:
+    speakers = tuple(
+        Speaker(name=PersonName(**s["name"]), institution=s["institution"], ids=s["ids"])
+        for s in content["speakers"]
+    )
+    return Record(
+        **{
+            **content,
+            "speakers": speakers,
+            "keywords": tuple(content["keywords"]),
+            "themes": tuple(content["themes"]),
+            "source": source,
+            "line": line,
+        }
+    )

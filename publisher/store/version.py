@@ -1,0 +1,159 @@
+"""One published version of the embedded store: an Oxigraph database plus its ledger.
+
+A version directory is complete once it holds `manifest.json`; readers only ever see
+complete versions, because the `current` pointer is switched after the manifest is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from publisher.store.ledger import LedgerEntry, Manifest, read_ledger, write_ledger
+
+GRAPH_DIR = "oxigraph"
+LEDGER = "records.jsonl"
+MANIFEST = "manifest.json"
+
+
+class PublishedVersion:
+    """A complete version, opened read-only (several processes may read it at once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.manifest = Manifest.load(path / MANIFEST)
+        self._graph: ox.Store | None = None
+
+    @property
+    def id(self) -> str:
+        return self.manifest.version
+
+    @property
+    def graph(self) -> ox.Store:
+        if self._graph is None:
+            self._graph = ox.Store.read_only(str(self.path / GRAPH_DIR))
+        return self._graph
+
+    def ledger(self) -> Iterator[LedgerEntry]:
+        return read_ledger(self.path / LEDGER)
+
+    def query(self, sparql: str) -> object:
+        """SPARQL over the union of the published graphs (the documented default graph)."""
+        return self.graph.query(sparql, use_default_graph_as_union=True)
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+        """Write the union graph; quad formats keep each record's named graph."""
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self.graph.dump(out, fmt, prefixes=_PREFIXES)
+        else:
+            _dump_union(self.graph, out, fmt)
+
+
+def _dump_union(graph: ox.Store, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+    # Named graphs never share a triple, so the union needs no de-duplication.
+    triples = (q.triple for q in graph.quads_for_pattern(None, None, None, None))
+    ox.serialize(triples, out, fmt, prefixes=_PREFIXES)
+
+
+_PREFIXES = {
+    "schema": "http://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+class VersionWriter:
+    """Prepares a new version aside. Nothing is visible to readers until the store commits it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True)
+        self.graph: ox.Store | None = ox.Store(str(path / GRAPH_DIR))
+
+    def load(self, nquads: bytes | str | Path) -> None:
+        assert self.graph is not None, "version already closed"
+        if isinstance(nquads, Path):
+            self.graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        else:
+            self.graph.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+
+    def stream(self) -> LoadStream:
+        """A file to write N-Quads into while Oxigraph loads them, so loading overlaps mapping."""
+        assert self.graph is not None, "version already closed"
+        return LoadStream(self.graph, self.path / "load.fifo")
+
+    def reset(self) -> None:
+        """Forget what was loaded, to load again from the start."""
+        self.graph = None
+        shutil.rmtree(self.path / GRAPH_DIR, ignore_errors=True)
+        self.graph = ox.Store(str(self.path / GRAPH_DIR))
+
+    def count(self) -> int:
+        assert self.graph is not None, "version already closed"
+        return len(self.graph)
+
+    def write_ledger(self, entries: Iterable[LedgerEntry]) -> None:
+        write_ledger(self.path / LEDGER, entries)
+
+    def finish(self, manifest: Manifest) -> None:
+        """Flush and close the graph, then write the manifest that marks the version complete."""
+        assert self.graph is not None, "version already closed"
+        self.graph.flush()
+        self.graph = None  # closes RocksDB, so that readers can open it read-only
+        manifest.save(self.path / (MANIFEST + ".tmp"))
+        (self.path / (MANIFEST + ".tmp")).rename(self.path / MANIFEST)
+
+    def abort(self) -> None:
+        self.graph = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def is_complete(path: Path) -> bool:
+    return (path / MANIFEST).is_file()
+
+
+class LoadStream:
+    """Bytes written here go through a FIFO into `bulk_load`, which runs in a thread of its own
+    (it releases the GIL) and reads the FIFO itself, while Python keeps producing."""
+
+    def __init__(self, graph: ox.Store, fifo: Path) -> None:
+        os.mkfifo(fifo)
+        self.fifo = fifo
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, args=(graph,), name="bulk-load", daemon=True)
+        self.thread.start()
+        self.out: IO[bytes] | None = fifo.open("wb")  # returns once the loader has opened it
+
+    def _load(self, graph: ox.Store) -> None:
+        try:
+            graph.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as problem:
+            self.error = problem
+            with self.fifo.open("rb") as rest:  # keep the writer from blocking on a full pipe
+                while rest.read(1 << 20):
+                    pass
+
+    def write(self, data: bytes) -> None:
+        assert self.out is not None, "stream already closed"
+        self.out.write(data)
+
+    def close(self) -> None:
+        """Wait for the loader to take everything; raise what it met."""
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+        self.thread.join()
+        self.fifo.unlink(missing_ok=True)
+        if self.error is not None:
+            raise self.error

@@ -1,0 +1,181 @@
+"""Building on top of what is published: replace, withdraw, orphans, exit codes, the sample data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
+
+from publisher.build import build
+from publisher.cli import main
+from publisher.querying import published, run_query
+from publisher.settings import Settings
+from publisher.store.embedded import EmbeddedStore
+
+from .conftest import BASE, DATA, store_graph
+
+SCHEMA_DATE_MODIFIED = URIRef("http://schema.org/dateModified")
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def talk(rid: str, title: str, *speakers: str, **fields) -> dict:
+    return {"id": rid, "title": title, "speakers": list(speakers), **fields}
+
+
+def cli(runner: CliRunner, settings: Settings, *args: str):
+    return runner.invoke(main, [*args, "--store", settings.store], catch_exceptions=False)
+
+
+def csv_rows(output: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(output)))
+
+
+def test_sample_data_answers_the_two_questions(runner: CliRunner, settings: Settings):
+    result = runner.invoke(main, ["build", str(DATA), "--store", settings.store, "--rejects", settings.rejects])
+    assert result.exit_code == 0, result.output
+    assert "rejected: 0" in result.output
+    speakers = cli(runner, settings, "query", str(DATA.parent / "queries/speakers-of-institution.rq"), "--format", "csv")
+    assert {row["name"] for row in csv_rows(speakers.output)} == {
+        "Madina Rival", "Alain Burlaud", "Gilles Garel", "Bénédicte Grall",
+    }
+    institutions = cli(runner, settings, "query", str(DATA.parent / "queries/institutions-of-video.rq"), "--format", "csv")
+    assert {row["label"] for row in csv_rows(institutions.output)} == {"LIRSA-CNAM", "IAE de Nice"}
+
+
+def without_times(graph: Graph) -> Graph:
+    out = Graph()
+    for triple in graph:
+        if triple[1] not in (DCTERMS.modified, SCHEMA_DATE_MODIFIED):
+            out.add(triple)
+    return out
+
+
+def test_reimport_of_a_changed_record_leaves_no_stale_statement(tmp_path: Path, settings: Settings):
+    first = [
+        talk("a", "Premier", "RIVAL Madina - LIRSA-CNAM", themes=["Innovation publique"], views=10),
+        talk("b", "Second", "GAREL Gilles - LIRSA-CNAM", keywords=["valeur"]),
+    ]
+    changed = talk("a", "Premier, revu", "JOULLIÉ Jean-Étienne - EMLV", themes=["Managérialisme"], duration="03:59")
+    build([write_jsonl(tmp_path / "1.jsonl", first)], settings, now="2026-01-01T00:00:00Z")
+    report = build([write_jsonl(tmp_path / "2.jsonl", [changed])], settings, now="2026-02-01T00:00:00Z")
+    assert (report.replaced, report.new, report.published) == (1, 0, 2)
+    incremental = store_graph(settings)
+
+    fresh = Settings(**{**settings.__dict__, "store": str(tmp_path / "fresh")})
+    build([write_jsonl(tmp_path / "all.jsonl", [changed, first[1]])], fresh, now="2026-02-01T00:00:00Z")
+    assert isomorphic(without_times(incremental), without_times(store_graph(fresh)))
+    for gone in ("person/rival-madina", "theme/innovation-publique"):
+        assert (URIRef(BASE + gone), None, None) not in incremental
+    modified = {str(s): o.toPython() for s, o in incremental.subject_objects(DCTERMS.modified)}
+    assert modified[BASE + "video/a"] == datetime(2026, 2, 1, tzinfo=UTC)
+    assert modified[BASE + "video/b"] == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_reimport_of_the_same_record_keeps_its_change_time(tmp_path: Path, settings: Settings):
+    source = write_jsonl(tmp_path / "1.jsonl", [talk("a", "T", "RIVAL Madina")])
+    build([source], settings, now="2026-01-01T00:00:00Z")
+    report = build([source], settings, now="2026-03-01T00:00:00Z")
+    assert (report.unchanged, report.replaced) == (1, 0)
+    entry = next(published(settings).ledger())
+    assert entry.modified == "2026-01-01T00:00:00Z"
+
+
+def test_tombstone_withdraws_the_video_and_its_orphans(tmp_path: Path, settings: Settings):
+    build(
+        [write_jsonl(tmp_path / "1.jsonl", [
+            talk("a", "A", "RIVAL Madina - LIRSA-CNAM", themes=["Innovation"]),
+            talk("b", "B", "PASSANT Adrien Jean-Guy - EMLV", themes=["Histoire"]),
+        ])],
+        settings,
+    )
+    report = build([write_jsonl(tmp_path / "2.jsonl", [{"id": "b", "deleted": True}])], settings, now="2026-05-01T00:00:00Z")
+    assert report.withdrawn == 1
+    graph = store_graph(settings)
+    subjects = {str(s) for s in graph.subjects()}
+    for gone in ("video/b", "person/passant-adrien-jean-guy", "organization/emlv", "theme/histoire"):
+        assert BASE + gone not in subjects
+    for kept in ("video/a", "person/rival-madina", "organization/lirsa-cnam", "theme/innovation"):
+        assert BASE + kept in subjects
+    assert published(settings).manifest.withdrawn == {"b": "2026-05-01T00:00:00Z"}
+    assert not any(BASE + "video/b" in str(o) for o in graph.objects())
+
+
+def test_tombstone_for_an_unknown_id_is_a_warning(tmp_path: Path, settings: Settings):
+    report = build([write_jsonl(tmp_path / "t.jsonl", [{"id": "never", "deleted": True}])], settings)
+    assert report.exit_code == 0 and report.withdrawn == 0
+    assert any("never" in w.message for w in report.warnings)
+
+
+def test_a_rejected_record_never_replaces_the_published_one(tmp_path: Path, settings: Settings):
+    build([write_jsonl(tmp_path / "1.jsonl", [talk("a", "Bon titre", "RIVAL Madina", duration="03:59")])], settings)
+    report = build([write_jsonl(tmp_path / "2.jsonl", [talk("a", "Nouveau titre", "RIVAL Madina", duration="12:75")])], settings)
+    assert report.exit_code == 1 and report.rejected == 1
+    rows = list(run_query(settings, 'SELECT ?t WHERE { ?v a <http://schema.org/VideoObject> ; <http://schema.org/name> ?t }'))
+    assert [row["t"].value for row in rows] == ["Bon titre"]
+
+
+def test_full_republish_forgets_what_is_not_given_again(tmp_path: Path, settings: Settings):
+    build([write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina")])], settings)
+    report = build([write_jsonl(tmp_path / "2.jsonl", [talk("b", "B", "GAREL Gilles")])], settings, full=True)
+    assert report.published == 1
+    ids = {entry.record.id for entry in published(settings).ledger()}
+    assert ids == {"b"}
+
+
+def test_old_versions_are_pruned(tmp_path: Path, settings: Settings):
+    source = write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina")])
+    for _ in range(4):
+        build([source], settings)
+    versions = list((Path(settings.store) / "versions").iterdir())
+    assert len(versions) == settings.keep_versions
+    assert EmbeddedStore(settings.store).current() is not None
+
+
+def test_dataset_description_counts_what_is_published(tmp_path: Path, settings: Settings):
+    build([write_jsonl(tmp_path / "1.jsonl", [
+        talk("a", "A", "RIVAL Madina - LIRSA-CNAM", themes=["X"]), talk("b", "B", "RIVAL Madina - LIRSA-CNAM", "GAREL Gilles"),
+    ])], settings)
+    answer = run_query(settings, """
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?class ?n WHERE { <http://example.org/dataset> void:classPartition [ void:class ?class ; void:entities ?n ] }""")
+    counts = {row["class"].value.rsplit("/", 1)[-1]: int(row["n"].value) for row in answer}
+    assert counts == {"VideoObject": 2, "Person": 2, "Organization": 1, "core#Concept": 1}
+    triples = list(run_query(settings, "SELECT ?n WHERE { <http://example.org/dataset> <http://rdfs.org/ns/void#triples> ?n }"))
+    data_triples = list(run_query(settings, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <http://example.org/graph/dataset/>) }"))
+    assert int(triples[0]["n"].value) == int(data_triples[0]["n"].value)
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["build", "missing.jsonl"], 2, "missing.jsonl"),
+        (["build", "{data}", "--base", "http://example.org/no-slash"], 2, "must be an absolute IRI ending with '/'"),
+        (["build", "{data}", "--validator", "rdfunit"], 2, "rdfunit"),
+        (["query", "SELECT * WHERE { ?s ?p ?o }"], 3, "nothing is published"),
+        (["dump", "--format", "ttl"], 3, "nothing is published"),
+    ],
+)
+def test_exit_codes(tmp_path: Path, args: list[str], code: int, message: str):
+    import subprocess
+    import sys
+
+    argv = [a.replace("{data}", str(DATA)) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher", *argv, "--store", str(tmp_path / "store")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
