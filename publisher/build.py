@@ -17,9 +17,9 @@ from pathlib import Path
 from publisher.dataset import DatasetFacts, dataset_triples
 from publisher.entities import resolve
 from publisher.errors import PublisherError, UsageError
-from publisher.mapping import Mapper, as_nquads, as_ntriples
+from publisher.mapping import Mapper, as_ntriples
 from publisher.model import FieldError, InstitutionAuthority, PersonAuthority, ReadResult, Record, Rejection, Tombstone, Warning_
-from publisher.produce import Job, engine_for, produce
+from publisher.produce import Job, make_job, produce
 from publisher.records import read_inputs, write_rejects
 from publisher.settings import Settings
 from publisher.store.embedded import EmbeddedStore
@@ -81,7 +81,7 @@ def build(
     report.rejections.extend(read.rejections)
     clock.lap(report, "read")
     store = EmbeddedStore(settings.store)
-    previous = None if (full or check_only) else store.current()
+    previous = None if full else store.current()
     catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
     _apply(catalogue, read, now, report)
     clock.lap(report, "apply")
@@ -167,7 +167,8 @@ def _publish(
     while True:
         registry = resolve(records, catalogue.institutions, catalogue.people)
         mapper = Mapper(iris, registry)
-        job = Job(mapper, records, {k: e.modified for k, e in catalogue.entries.items()}, shapes, engine_for(settings.validator))
+        modified = {k: e.modified for k, e in catalogue.entries.items()}
+        job = make_job(mapper, records, modified, shapes, settings.validator)
         failed = _map_and_validate(job, settings.worker_count, writer, on_progress)
         clock.lap(report, "map+validate+load")
         if not failed:
@@ -211,7 +212,7 @@ def _map_and_validate(
         for batch in produce(job, workers, progress):
             failed.update(batch.errors)
             if stream is not None and not failed:
-                stream.write(batch.nquads)
+                stream.write(batch.ntriples)
     finally:
         if stream is not None:
             stream.close()
@@ -229,6 +230,7 @@ def _reject(
             Rejection(record.source, record.line, tuple(failed[record.id]), record.raw or record_content(record))
         )
         before = catalogue.published_before.get(record.id)
+        _uncount(report, record, before)
         if before is not None and before.record is not record:
             catalogue.entries[record.id] = before
         else:
@@ -241,6 +243,16 @@ def _check_description(description: list[str], shapes: Shapes, dataset: str) -> 
     problems = [p for p in validate(as_ntriples(description), shapes) if p.focus.startswith(dataset)]
     if problems:
         raise PublisherError("the dataset description does not conform (a bug): " + "; ".join(p.message for p in problems))
+
+
+def _uncount(report: BuildReport, record: Record, before: LedgerEntry | None) -> None:
+    """A record SHACL rejected was not new, replaced or unchanged after all."""
+    if before is None:
+        report.new -= 1
+    elif before.record is record:
+        report.unchanged -= 1
+    else:
+        report.replaced -= 1
 
 
 def _describe(
@@ -265,7 +277,7 @@ def _describe(
     facts = DatasetFacts(settings.title, settings.license, now, triples, counts, records[0].id if records else None)
     description = dataset_triples(mapper.iris, facts)
     _check_description(description, shapes, mapper.iris.dataset)
-    writer.load(as_nquads(description, mapper.iris.graph("dataset", "")))
+    writer.load(as_ntriples(description))
     writer.write_ledger(catalogue.entries[r.id] for r in records)
     report.triples = triples + len(description)
     writer.finish(

@@ -66,10 +66,10 @@ def build_command(inputs: tuple[Path, ...], full: bool, quiet: bool, timings: bo
 
 @main.command("validate")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@setting_options("base", "rejects", "workers", "validator", "extra_shapes")
+@setting_options("store", "base", "rejects", "workers", "validator", "extra_shapes")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the rejections.")
 def validate_command(inputs: tuple[Path, ...], quiet: bool, **options: Any) -> None:
-    """Check INPUTS as `build` would, without publishing anything."""
+    """Check INPUTS as `build` would on top of what is published, without publishing anything."""
     settings = settings_from(options)
     report = _run(lambda progress: build(inputs, settings, check_only=True, on_progress=progress), quiet)
     _print_report(report, settings, quiet, "valid")
@@ -129,8 +129,8 @@ def query_command(query: str, fmt: str, **options: Any) -> None:
 @main.command("dump")
 @setting_options("store")
 @click.option(
-    "--format", "fmt", type=click.Choice(["nt", "ttl", "jsonld", "rdfxml", "nq", "trig"]), default="nt",
-    show_default=True, help="RDF format; nq and trig keep each record's named graph.",
+    "--format", "fmt", type=click.Choice(["nt", "ttl", "jsonld", "rdfxml"]), default="nt",
+    show_default=True, help="RDF format.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 def dump_command(fmt: str, output: Path | None, **options: Any) -> None:

@@ -198,15 +198,15 @@ class Mapper:
             out += [f"{s} {K['hasTopConcept']} {t}", f"{s} {S['hasDefinedTerm']} {t}"]
         return out
 
-    def entity_graphs(self) -> Iterator[tuple[str, list[str]]]:
-        """(graph IRI, triples) for every person, institution, theme and the scheme."""
+    def entities(self) -> Iterator[list[str]]:
+        """The triples of every person, institution and theme, and of the scheme."""
         for person in self.reg.people.values():
-            yield self.iris.graph("person", person.slug), self.person(person)
+            yield self.person(person)
         for org in self.reg.institutions.values():
-            yield self.iris.graph("organization", org.slug), self.institution(org)
+            yield self.institution(org)
         for theme in self.reg.themes.values():
-            yield self.iris.graph("theme", theme.slug), self.theme(theme)
-        yield self.iris.graph("theme", ""), self.scheme()
+            yield self.theme(theme)
+        yield self.scheme()
 
 
 def _same_as(subject: str, identifiers: Iterable[str]) -> list[str]:
@@ -220,9 +220,4 @@ def as_ntriples(triples: Iterable[str]) -> str:
     return "".join(f"{t} .\n" for t in triples)
 
 
-def as_nquads(triples: Iterable[str], graph: str) -> str:
-    g = iri(graph)
-    return "".join(f"{t} {g} .\n" for t in triples)
-
-
-__all__ = ["Mapper", "as_ntriples", "as_nquads", "DCAT", "VOID"]
+__all__ = ["Mapper", "as_ntriples", "DCAT", "VOID"]

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from publisher.entities import Registry
-from publisher.mapping import Mapper, as_nquads, as_ntriples
+from publisher.mapping import Mapper, as_ntriples
 from publisher.model import FieldError, Record
-from publisher.terms import Iris
+from publisher.terms import SCHEMA, SKOS, A, Iris, iri
 from publisher.validation import Shapes, Violation, validate, validate_pyshacl
 
 BATCH = 2000
+PERSON, ORGANIZATION, CONCEPT = iri(SCHEMA + "Person"), iri(SCHEMA + "Organization"), iri(SKOS + "Concept")
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,32 @@ class Job:
     modified: dict[str, str]  # record id -> change time
     shapes: Shapes
     engine: Callable[[str, Shapes], list[Violation]]
+    video_shapes: Shapes  # what a batch of videos is checked against
+    entity_shapes: Shapes  # what people, institutions, themes and the scheme are checked against
 
-    @property
-    def batch_shapes(self) -> Shapes:
-        """Batches never hold the dataset's description: it is checked on its own."""
-        return self.shapes.without(self.mapper.iris.base + "shapes#Dataset")
+
+# The project's node shapes (shapes/shapes.ttl), by what they describe. Local rules given
+# with --extra-shapes run in every batch; their violations count where their focus lives.
+VIDEO_SHAPES = ("Video", "SpeakerAppearance", "ViewCounter")
+ENTITY_SHAPES = ("Person", "Institution", "Theme", "ThemeScheme", "OnlyThemeScheme")
+
+
+def make_job(
+    mapper: Mapper, records: Sequence[Record], modified: dict[str, str], shapes: Shapes, engine: str
+) -> Job:
+    """Each batch is checked only against the shapes of what it describes; the dataset's
+    description is checked on its own when it is written."""
+    base = mapper.iris.base + "shapes#"
+    return Job(
+        mapper, records, modified, shapes, engine_for(engine),
+        video_shapes=shapes.without(*(base + n for n in (*ENTITY_SHAPES, "Dataset"))),
+        entity_shapes=shapes.without(*(base + n for n in (*VIDEO_SHAPES, "Dataset"))),
+    )
 
 
 @dataclass
 class BatchResult:
-    nquads: bytes
+    ntriples: bytes  # what to load
     errors: dict[str, list[FieldError]]  # record id -> what SHACL found wrong
 
 
@@ -71,28 +88,25 @@ def _video_batch(start: int) -> BatchResult:
     assert _job is not None
     job = _job
     mapper, reg = job.mapper, job.mapper.reg
-    quads: list[str] = []
-    check: list[str] = []
+    videos: list[str] = []
     people: set[str] = set()
     for record in job.records[start : start + BATCH]:
-        triples = mapper.video(record, job.modified[record.id])
-        quads.append(as_nquads(triples, mapper.iris.graph("video", record.id)))
-        check.append(as_ntriples(triples))
+        videos.append(as_ntriples(mapper.video(record, job.modified[record.id])))
         people.update(reg.speaker_keys[(record.id, n)] for n in range(1, len(record.speakers) + 1))
-    check.append(_context(mapper, people))
-    violations = job.engine("".join(check), job.batch_shapes)
+    text = "".join(videos)
+    violations = job.engine(text + _context(mapper, people), job.video_shapes)
     own = mapper.iris.base + "video/"
     errors = _errors_by_record([v for v in violations if v.focus.startswith(own)], own)
-    return BatchResult("".join(quads).encode("utf-8"), errors)
+    return BatchResult(text.encode("utf-8"), errors)
 
 
 def _context(mapper: Mapper, people: set[str]) -> str:
-    """What the batch's videos link to, described fully enough for sh:class checks to hold."""
-    reg = mapper.reg
-    lines = [as_ntriples(mapper.person(reg.people[key])) for key in people]
-    lines += [as_ntriples(mapper.institution(org)) for org in reg.institutions.values()]
-    lines += [as_ntriples(mapper.theme(theme)) for theme in reg.themes.values()]
-    lines.append(as_ntriples(mapper.scheme()))
+    """The types of what the batch's videos link to, for the sh:class checks; the entities
+    themselves are checked in a batch of their own."""
+    reg, iris = mapper.reg, mapper.iris
+    lines = [f"<{iris.person(reg.people[key].slug)}> {A} {PERSON} .\n" for key in people]
+    lines += [f"<{iris.organization(org.slug)}> {A} {ORGANIZATION} .\n" for org in reg.institutions.values()]
+    lines += [f"<{iris.theme(theme.slug)}> {A} {CONCEPT} .\n" for theme in reg.themes.values()]
     return "".join(lines)
 
 
@@ -107,12 +121,9 @@ def _errors_by_record(violations: list[Violation], own: str) -> dict[str, list[F
 
 def _entity_batch(job: Job) -> BatchResult:
     mapper = job.mapper
-    quads, check = [], []
-    for graph, triples in mapper.entity_graphs():
-        quads.append(as_nquads(triples, graph))
-        check.append(as_ntriples(triples))
-    violations = job.engine("".join(check), job.batch_shapes)
-    return BatchResult("".join(quads).encode("utf-8"), _entity_errors(mapper, job.records, violations))
+    text = "".join(as_ntriples(triples) for triples in mapper.entities())
+    violations = job.engine(text, job.entity_shapes)
+    return BatchResult(text.encode("utf-8"), _entity_errors(mapper, job.records, violations))
 
 
 def _entity_errors(mapper: Mapper, records: Sequence[Record], violations: list[Violation]) -> dict[str, list[FieldError]]:

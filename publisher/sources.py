@@ -58,19 +58,17 @@ def read_jsonl(path: Path) -> Iterator[Item]:
                 yield Item(number, raw=raw, error=f"the line has {_NOT_UTF8} ({where})")
                 continue
             if line.strip():
-                yield _jsonl_item(number, line)
+                yield from _jsonl_items(number, line)
 
 
-def _jsonl_item(number: int, line: str) -> Item:
+def _jsonl_items(number: int, line: str) -> list[Item]:
     try:
         value = loads(line)
     except json.JSONDecodeError as error:
         problem = f"the line is not valid JSON: {error.msg} (column {error.colno})"
-        return Item(
-            number, raw=line, error=f"{problem}; fix the line (was it cut short?)"
-        )
+        return [Item(number, raw=line, error=f"{problem}; fix the line (was it cut short?)")]
     except ValueError as error:
-        return Item(number, raw=line, error=f"the line is not valid JSON: {error}")
+        return [Item(number, raw=line, error=f"the line is not valid JSON: {error}")]
     if (
         isinstance(value, dict)
         and "errors" in value
@@ -78,37 +76,36 @@ def _jsonl_item(number: int, line: str) -> Item:
     ):
         return _unwrap(number, value)
     if not isinstance(value, dict):
-        return Item(number, raw=line, error=_not_an_object(value))
-    return Item(number, data=value)
+        return [Item(number, raw=line, error=_not_an_object(value))]
+    return [Item(number, data=value)]
 
 
 def _not_an_object(value: Any) -> str:
     return f'{kind(value)} is not a record; a record is a JSON object like {{"id": "v1", ...}}'
 
 
-def _unwrap(number: int, entry: dict[str, Any]) -> Item:
-    """A line of a rejects file fed back: read its (fixed) record."""
+def _unwrap(number: int, entry: dict[str, Any]) -> list[Item]:
+    """A line of a rejects file fed back: read its (fixed) record, or the records of a
+    whole JSON file that was rejected because it did not parse."""
     record, raw = entry.get("record"), entry.get("raw")
     if isinstance(record, dict):
-        return Item(number, data=record)
+        return [Item(number, data=record)]
     if record is None and isinstance(raw, str):
         try:
             value = loads(raw)
         except ValueError as error:
             how = "fix it into a JSON object, or put it back in the file it came from"
-            return Item(
-                number,
-                raw=raw,
-                error=f"the raw text is still not JSON ({error}); {how}",
-            )
-        if isinstance(value, dict):
-            return Item(number, data=value)
-        return Item(number, raw=raw, error=_not_an_object(value))
+            return [Item(number, raw=raw, error=f"the raw text is still not JSON ({error}); {how}")]
+        if isinstance(value, dict) and isinstance(value.get("records"), list):
+            value = value["records"]
+        values = value if isinstance(value, list) else [value]
+        return [
+            Item(number, data=v) if isinstance(v, dict) else Item(number, raw=raw, error=_not_an_object(v))
+            for v in values
+        ]
     how = 'give "record" as a JSON object, or "raw" as the text of one'
     text = json.dumps(entry, ensure_ascii=False)
-    return Item(
-        number, raw=text, error=f"this rejects-file line holds no record; {how}"
-    )
+    return [Item(number, raw=text, error=f"this rejects-file line holds no record; {how}")]
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -89,9 +89,6 @@ class Iris:
     def ontology(self) -> str:
         return f"{self.base}ontology"
 
-    def graph(self, kind: str, key: str) -> str:
-        """Named graph holding one record's or one entity's statements."""
-        return f"{self.base}graph/{kind}/{key}"
 
 
 # --- N-Triples term syntax -------------------------------------------------------------
@@ -103,13 +100,20 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+def _escape(text: str) -> str:
+    # Most text needs no escape; four scans in C beat one translate that copies the string.
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
 def lit(text: str, lang: str | None = None) -> str:
-    quoted = '"' + text.translate(_ESCAPES) + '"'
+    quoted = '"' + _escape(text) + '"'
     return f"{quoted}@{lang}" if lang else quoted
 
 
 def typed(text: str, datatype: str) -> str:
-    return '"' + text.translate(_ESCAPES) + f'"^^<{datatype}>'
+    return '"' + _escape(text) + f'"^^<{datatype}>'
 
 
 def integer(value: int) -> str:

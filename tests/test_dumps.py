@@ -47,9 +47,3 @@ def test_pyld_expands_jsonld_to_every_triple(built: Settings, tmp_path: Path):
     dataset = jsonld.to_rdf(document, {"format": "application/n-quads"})
     lines = {line for line in dataset.splitlines() if line.strip()}
     assert len(lines) == len(store_graph(built))
-
-
-def test_nquads_keeps_one_named_graph_per_record(built: Settings, tmp_path: Path):
-    path = write_dump(built, "nq", tmp_path / "dump.nq")
-    graphs = {line.rsplit(" ", 2)[-2] for line in path.read_text(encoding="utf-8").splitlines()}
-    assert "<http://example.org/graph/video/innovation-publique>" in graphs

@@ -124,7 +124,7 @@ def test_video_statements_follow_the_profile():
 def test_entity_statements_follow_the_profile():
     mapper = Mapper(Iris(BASE), resolve([PORTRAIT], INSTITUTIONS, PEOPLE))
     actual = Graph()
-    for _, triples in mapper.entity_graphs():
+    for triples in mapper.entities():
         actual += parse(as_ntriples(triples))
     assert_same(actual, Graph().parse(data=ENTITIES, format="turtle"))
 

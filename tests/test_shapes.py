@@ -191,7 +191,7 @@ def mapped_catalogue() -> str:
     iris = Iris(BASE)
     mapper = Mapper(iris, resolve(records, institutions, people))
     triples = [t for r in records for t in mapper.video(r, "2026-01-01T00:00:00Z")]
-    triples += [t for _, entity in mapper.entity_graphs() for t in entity]
+    triples += [t for entity in mapper.entities() for t in entity]
     counts = {"http://schema.org/VideoObject": 2, "http://schema.org/Person": 3}
     facts = DatasetFacts("Vidéos de recherche", "https://creativecommons.org/licenses/by/4.0/",
                          "2026-01-01T00:00:00Z", 120, counts, "m")  # fmt: skip

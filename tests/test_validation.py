@@ -562,7 +562,7 @@ def catalogue_ntriples(videos: int) -> str:
     ]
     mapper = Mapper(Iris(BASE), resolve(records, {}, {}))
     parts = [as_ntriples(mapper.video(r, "2025-11-25T20:00:00Z")) for r in records]
-    parts += [as_ntriples(triples) for _, triples in mapper.entity_graphs()]
+    parts += [as_ntriples(triples) for triples in mapper.entities()]
     return "".join(parts)
 
 

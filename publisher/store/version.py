@@ -44,21 +44,11 @@ class PublishedVersion:
         return read_ledger(self.path / LEDGER)
 
     def query(self, sparql: str) -> object:
-        """SPARQL over the union of the published graphs (the documented default graph)."""
-        return self.graph.query(sparql, use_default_graph_as_union=True)
+        """SPARQL over the published graph (all of it is in the default graph)."""
+        return self.graph.query(sparql)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
-        """Write the union graph; quad formats keep each record's named graph."""
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            self.graph.dump(out, fmt, prefixes=_PREFIXES)
-        else:
-            _dump_union(self.graph, out, fmt)
-
-
-def _dump_union(graph: ox.Store, out: IO[bytes], fmt: ox.RdfFormat) -> None:
-    # Named graphs never share a triple, so the union needs no de-duplication.
-    triples = (q.triple for q in graph.quads_for_pattern(None, None, None, None))
-    ox.serialize(triples, out, fmt, prefixes=_PREFIXES)
+        self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=_PREFIXES)
 
 
 _PREFIXES = {
@@ -81,15 +71,12 @@ class VersionWriter:
         path.mkdir(parents=True)
         self.graph: ox.Store | None = ox.Store(str(path / GRAPH_DIR))
 
-    def load(self, nquads: bytes | str | Path) -> None:
+    def load(self, ntriples: bytes | str) -> None:
         assert self.graph is not None, "version already closed"
-        if isinstance(nquads, Path):
-            self.graph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        else:
-            self.graph.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
+        self.graph.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
 
     def stream(self) -> LoadStream:
-        """A file to write N-Quads into while Oxigraph loads them, so loading overlaps mapping."""
+        """A file to write N-Triples into while Oxigraph loads them, so loading overlaps mapping."""
         assert self.graph is not None, "version already closed"
         return LoadStream(self.graph, self.path / "load.fifo")
 
@@ -137,7 +124,8 @@ class LoadStream:
 
     def _load(self, graph: ox.Store) -> None:
         try:
-            graph.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_QUADS)
+            # Every statement was parsed and checked once already, in its validation batch.
+            graph.bulk_load(path=str(self.fifo), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         except (OSError, SyntaxError, ValueError) as problem:
             self.error = problem
             with self.fifo.open("rb") as rest:  # keep the writer from blocking on a full pipe
