@@ -130,14 +130,17 @@ def _apply(catalogue: Catalogue, read: ReadResult, now: str, report: BuildReport
             _withdraw(catalogue, event, now, report)
             continue
         old = catalogue.entries.get(record_id)
-        content = digest(event)
-        if old is None:
+        if old is None:  # new: its digest is computed later, by the workers
             report.new += 1
-        elif old.digest != content:
+            catalogue.entries[record_id] = LedgerEntry(event, now, "")
+            catalogue.withdrawn.pop(record_id, None)
+            continue
+        content = digest(event)
+        if old.digest != content:
             report.replaced += 1
         else:
             report.unchanged += 1
-        modified = old.modified if old is not None and old.digest == content else now
+        modified = old.modified if old.digest == content else now
         catalogue.entries[record_id] = LedgerEntry(event, modified, content)
         catalogue.withdrawn.pop(record_id, None)
 
@@ -167,8 +170,7 @@ def _publish(
     while True:
         registry = resolve(records, catalogue.institutions, catalogue.people)
         mapper = Mapper(iris, registry)
-        modified = {k: e.modified for k, e in catalogue.entries.items()}
-        job = make_job(mapper, records, modified, shapes, settings.validator)
+        job = make_job(mapper, records, catalogue.entries, shapes, settings.validator)
         failed = _map_and_validate(job, settings.worker_count, writer, on_progress)
         clock.lap(report, "map+validate+load")
         if not failed:
@@ -208,12 +210,16 @@ def _map_and_validate(
             on_progress(done, len(job.records))
 
     stream = writer.stream() if writer is not None else None
+    ledger = writer.open_ledger() if writer is not None else None
     try:
         for batch in produce(job, workers, progress):
             failed.update(batch.errors)
-            if stream is not None and not failed:
+            if stream is not None and ledger is not None and not failed:
                 stream.write(batch.ntriples)
+                ledger.write(batch.ledger)
     finally:
+        if ledger is not None:
+            ledger.close()
         if stream is not None:
             stream.close()
     return failed
@@ -230,7 +236,7 @@ def _reject(
             Rejection(record.source, record.line, tuple(failed[record.id]), record.raw or record_content(record))
         )
         before = catalogue.published_before.get(record.id)
-        _uncount(report, record, before)
+        _uncount(report, catalogue.entries[record.id], before)
         if before is not None and before.record is not record:
             catalogue.entries[record.id] = before
         else:
@@ -245,11 +251,11 @@ def _check_description(description: list[str], shapes: Shapes, dataset: str) -> 
         raise PublisherError("the dataset description does not conform (a bug): " + "; ".join(p.message for p in problems))
 
 
-def _uncount(report: BuildReport, record: Record, before: LedgerEntry | None) -> None:
+def _uncount(report: BuildReport, current: LedgerEntry, before: LedgerEntry | None) -> None:
     """A record SHACL rejected was not new, replaced or unchanged after all."""
     if before is None:
         report.new -= 1
-    elif before.record is record:
+    elif current.digest == before.digest:
         report.unchanged -= 1
     else:
         report.replaced -= 1
@@ -278,7 +284,6 @@ def _describe(
     description = dataset_triples(mapper.iris, facts)
     _check_description(description, shapes, mapper.iris.dataset)
     writer.load(as_ntriples(description))
-    writer.write_ledger(catalogue.entries[r.id] for r in records)
     report.triples = triples + len(description)
     writer.finish(
         Manifest(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from publisher.entities import Registry
 from publisher.mapping import Mapper, as_ntriples
 from publisher.model import FieldError, Record
+from publisher.store.ledger import LedgerEntry, ledger_line
 from publisher.terms import SCHEMA, SKOS, A, Iris, iri
 from publisher.validation import Shapes, Violation, validate, validate_pyshacl
 
@@ -26,7 +27,7 @@ PERSON, ORGANIZATION, CONCEPT = iri(SCHEMA + "Person"), iri(SCHEMA + "Organizati
 class Job:
     mapper: Mapper
     records: Sequence[Record]
-    modified: dict[str, str]  # record id -> change time
+    entries: dict[str, LedgerEntry]  # record id -> change time and, when known, digest
     shapes: Shapes
     engine: Callable[[str, Shapes], list[Violation]]
     video_shapes: Shapes  # what a batch of videos is checked against
@@ -40,13 +41,13 @@ ENTITY_SHAPES = ("Person", "Institution", "Theme", "ThemeScheme", "OnlyThemeSche
 
 
 def make_job(
-    mapper: Mapper, records: Sequence[Record], modified: dict[str, str], shapes: Shapes, engine: str
+    mapper: Mapper, records: Sequence[Record], entries: dict[str, LedgerEntry], shapes: Shapes, engine: str
 ) -> Job:
     """Each batch is checked only against the shapes of what it describes; the dataset's
     description is checked on its own when it is written."""
     base = mapper.iris.base + "shapes#"
     return Job(
-        mapper, records, modified, shapes, engine_for(engine),
+        mapper, records, entries, shapes, engine_for(engine),
         video_shapes=shapes.without(*(base + n for n in (*ENTITY_SHAPES, "Dataset"))),
         entity_shapes=shapes.without(*(base + n for n in (*VIDEO_SHAPES, "Dataset"))),
     )
@@ -55,6 +56,7 @@ def make_job(
 @dataclass
 class BatchResult:
     ntriples: bytes  # what to load
+    ledger: bytes  # the batch's lines of the version's records.jsonl
     errors: dict[str, list[FieldError]]  # record id -> what SHACL found wrong
 
 
@@ -89,15 +91,18 @@ def _video_batch(start: int) -> BatchResult:
     job = _job
     mapper, reg = job.mapper, job.mapper.reg
     videos: list[str] = []
+    ledger: list[str] = []
     people: set[str] = set()
     for record in job.records[start : start + BATCH]:
-        videos.append(as_ntriples(mapper.video(record, job.modified[record.id])))
+        entry = job.entries[record.id]
+        videos.append(as_ntriples(mapper.video(record, entry.modified)))
+        ledger.append(ledger_line(record, entry.modified, entry.digest))
         people.update(reg.speaker_keys[(record.id, n)] for n in range(1, len(record.speakers) + 1))
     text = "".join(videos)
     violations = job.engine(text + _context(mapper, people), job.video_shapes)
     own = mapper.iris.base + "video/"
     errors = _errors_by_record([v for v in violations if v.focus.startswith(own)], own)
-    return BatchResult(text.encode("utf-8"), errors)
+    return BatchResult(text.encode("utf-8"), "".join(ledger).encode("utf-8"), errors)
 
 
 def _context(mapper: Mapper, people: set[str]) -> str:
@@ -123,7 +128,7 @@ def _entity_batch(job: Job) -> BatchResult:
     mapper = job.mapper
     text = "".join(as_ntriples(triples) for triples in mapper.entities())
     violations = job.engine(text, job.entity_shapes)
-    return BatchResult(text.encode("utf-8"), _entity_errors(mapper, job.records, violations))
+    return BatchResult(text.encode("utf-8"), b"", _entity_errors(mapper, job.records, violations))
 
 
 def _entity_errors(mapper: Mapper, records: Sequence[Record], violations: list[Violation]) -> dict[str, list[FieldError]]:

@@ -6,6 +6,7 @@ terms costs tens of seconds, writing their text costs a few, and Oxigraph parses
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from slugify import slugify
@@ -47,11 +48,19 @@ AUTHORITY_IRI = {
 
 def make_slug(text: str) -> str:
     """Lower-case ASCII, accents stripped, every run of other characters -> '-'."""
-    return slugify(text, lowercase=True, separator="-", regex_pattern=r"[^a-z0-9]+")
+    # Typographic apostrophes separate words like the ASCII one (`D’ALMEIDA` -> `d-almeida`);
+    # the explicit backend skips a failing import of the optional `unidecode` on every call.
+    return slugify(
+        text, lowercase=True, separator="-", regex_pattern=r"[^a-z0-9]+", backend="text-unidecode",
+        replacements=(("’", "-"), ("ʼ", "-"), ("‘", "-")),
+    )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Identity key: case, accents and spacing folded (`JOULLIÉ Jean-Étienne` = `Joullie jean-etienne`)."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

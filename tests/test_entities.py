@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from publisher.entities import resolve
 from publisher.model import InstitutionAuthority, PersonAuthority, PersonName, Record, Speaker
 from publisher.names import parse_name
+from publisher.terms import make_slug
 
 
 def speaker(name: str, institution: str | None = None, **ids: str) -> Speaker:
@@ -91,3 +94,19 @@ def test_structured_and_written_names_meet():
     structured = Speaker(PersonName("RIVAL", "Madina", "RIVAL Madina"))
     reg = resolve([record("a", structured), record("b", speaker("RIVAL Madina"))], {}, {})
     assert len(reg.people) == 1
+
+
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("JOULLIÉ Jean-Étienne", "joullie-jean-etienne"),
+        ("LIRSA-CNAM", "lirsa-cnam"),
+        ("IAE de Nice", "iae-de-nice"),
+        ("D'ALMEIDA Ana", "d-almeida-ana"),
+        ("D’ALMEIDA Ana", "d-almeida-ana"),
+        ("Œuvre Straße", "oeuvre-strasse"),
+        ("  Finance -- d’entreprise ", "finance-d-entreprise"),
+    ],
+)
+def test_slugs_follow_the_profile(text: str, slug: str):
+    assert make_slug(text) == slug

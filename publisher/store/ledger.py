@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -65,21 +65,25 @@ def record_content(record: Record) -> dict[str, Any]:
 
 
 def digest(record: Record) -> str:
-    text = json.dumps(record_content(record), ensure_ascii=False, sort_keys=True)
+    return _digest_of(record_content(record))
+
+
+def _digest_of(content: dict[str, Any]) -> str:
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def write_ledger(path: Path, entries: Iterable[LedgerEntry]) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for entry in entries:
-            row = {
-                "modified": entry.modified,
-                "digest": entry.digest,
-                "source": entry.record.source,
-                "line": entry.record.line,
-                "record": record_content(entry.record),
-            }
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+def ledger_line(record: Record, modified: str, known_digest: str | None) -> str:
+    """One line of `records.jsonl`; the digest is computed here when not known yet."""
+    content = record_content(record)
+    row = {
+        "modified": modified,
+        "digest": known_digest or _digest_of(content),
+        "source": record.source,
+        "line": record.line,
+        "record": content,
+    }
+    return json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def read_ledger(path: Path) -> Iterator[LedgerEntry]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from publisher.store.ledger import LedgerEntry, Manifest, read_ledger, write_ledger
+from publisher.store.ledger import LedgerEntry, Manifest, read_ledger
 
 GRAPH_DIR = "oxigraph"
 LEDGER = "records.jsonl"
@@ -90,8 +90,9 @@ class VersionWriter:
         assert self.graph is not None, "version already closed"
         return len(self.graph)
 
-    def write_ledger(self, entries: Iterable[LedgerEntry]) -> None:
-        write_ledger(self.path / LEDGER, entries)
+    def open_ledger(self) -> IO[bytes]:
+        """Where the version's records go, one `ledger_line` each."""
+        return (self.path / LEDGER).open("wb")
 
     def finish(self, manifest: Manifest) -> None:
         """Flush and close the graph, then write the manifest that marks the version complete."""
