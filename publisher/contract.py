@@ -55,12 +55,15 @@ def absent(value: Any) -> bool:
 
 
 def check_record(
-    data: dict[str, Any], source: str = "", line: int = 0
+    data: dict[str, Any], source: str = "", line: int = 0, plain: bool = False
 ) -> tuple[Record | Tombstone | None, Notes]:
-    """The record's normal form, or None with every error in the notes."""
+    """The record's normal form, or None with every error in the notes.
+
+    `plain` says the text is known to hold no lone surrogate (see sources.Item)."""
     notes = Notes()
     notes.unknown.extend(key for key in data if key not in KNOWN_FIELDS)
-    _check_text_encodable(data, notes)
+    if not plain:
+        _check_text_encodable(data, notes)
     record_id = _required(data, "id", check_id, notes)
     if _deleted(data, notes):
         if notes.errors or record_id is None:

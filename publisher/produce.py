@@ -19,7 +19,7 @@ from publisher.store.ledger import LedgerEntry, ledger_line
 from publisher.terms import SCHEMA, SKOS, A, Iris, iri
 from publisher.validation import Shapes, Violation, validate, validate_pyshacl
 
-BATCH = 2000
+BATCH = 1000
 PERSON, ORGANIZATION, CONCEPT = iri(SCHEMA + "Person"), iri(SCHEMA + "Organization"), iri(SKOS + "Concept")
 
 

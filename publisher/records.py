@@ -107,7 +107,7 @@ class _Run:
                 error = FieldError("", item.error)
                 self._reject(Rejection(source, item.line, (error,), raw=item.raw))
                 continue
-            outcome, notes = check_record(item.data, source, item.line)
+            outcome, notes = check_record(item.data, source, item.line, item.plain)
             self._note(source, item.line, notes, KNOWN_FIELDS)
             if outcome is None:
                 self._reject(

@@ -30,6 +30,9 @@ class Item:
     data: dict[str, Any] | None = None
     raw: str | None = None
     error: str = ""
+    # True when the text cannot hold a lone surrogate (decoded UTF-8 with no \u escape),
+    # which spares the record a costly check.
+    plain: bool = False
 
 
 def loads(text: str) -> Any:
@@ -77,7 +80,7 @@ def _jsonl_items(number: int, line: str) -> list[Item]:
         return _unwrap(number, value)
     if not isinstance(value, dict):
         return [Item(number, raw=line, error=_not_an_object(value))]
-    return [Item(number, data=value)]
+    return [Item(number, data=value, plain="\\u" not in line)]
 
 
 def _not_an_object(value: Any) -> str:
@@ -174,12 +177,13 @@ def _array_items(text: str, start: int) -> Iterator[Item]:
     decoder = json.JSONDecoder()
     index = _skip(text, start + 1)
     line, counted = 1, 0
+    plain = "\\u" not in text
     while text[index] != "]":
         line += text.count("\n", counted, index)
         counted = index
         value, end = decoder.raw_decode(text, index)
         if isinstance(value, dict):
-            yield Item(line, data=value)
+            yield Item(line, data=value, plain=plain)
         else:
             yield Item(line, raw=text[index:end], error=_not_an_object(value))
         index = _skip(text, end)
@@ -289,4 +293,4 @@ def _csv_item(header: list[str], row: list[str], start: int, raw: str) -> Item:
         record["deleted"] = (
             deleted.lower() in _CSV_TRUE
         )  # JSON's form, so rejects read back
-    return Item(start, data=record)
+    return Item(start, data=record, plain=True)

@@ -75,15 +75,10 @@ def _digest_of(content: dict[str, Any]) -> str:
 
 def ledger_line(record: Record, modified: str, known_digest: str | None) -> str:
     """One line of `records.jsonl`; the digest is computed here when not known yet."""
-    content = record_content(record)
-    row = {
-        "modified": modified,
-        "digest": known_digest or _digest_of(content),
-        "source": record.source,
-        "line": record.line,
-        "record": content,
-    }
-    return json.dumps(row, ensure_ascii=False) + "\n"
+    content = json.dumps(record_content(record), ensure_ascii=False, sort_keys=True)
+    known_digest = known_digest or hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+    head = json.dumps({"modified": modified, "digest": known_digest, "source": record.source, "line": record.line})
+    return head[:-1] + ', "record": ' + content + "}\n"  # the content is serialised once, for both
 
 
 def read_ledger(path: Path) -> Iterator[LedgerEntry]:
