@@ -81,12 +81,14 @@ def build(
     report.rejections.extend(read.rejections)
     clock.lap(report, "read")
     store = EmbeddedStore(settings.store)
-    previous = None if full else store.current()
-    catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
-    _apply(catalogue, read, now, report)
-    clock.lap(report, "apply")
+    # The lock is taken before the published version is read, so that two builds can never
+    # both start from the same version and the second undo the first.
     writer = None if check_only else store.begin()
     try:
+        previous = None if full else store.current()
+        catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
+        _apply(catalogue, read, now, report)
+        clock.lap(report, "apply")
         _publish(catalogue, settings, writer, now, report, clock, on_progress)
         if writer is not None:
             report.version = store.commit(writer, settings.keep_versions).id

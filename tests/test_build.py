@@ -180,3 +180,28 @@ def test_exit_codes(tmp_path: Path, args: list[str], code: int, message: str):
     assert done.returncode == code, done.stderr
     assert message in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_one_build_at_a_time(tmp_path: Path, settings: Settings):
+    import subprocess
+    import sys
+
+    from publisher.store.embedded import BuildInProgress
+
+    source = write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina")])
+    build([source], settings)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from publisher.store.embedded import EmbeddedStore; "
+         f"store = EmbeddedStore({settings.store!r}); writer = store.begin(); print('locked', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(BuildInProgress, match="another build"):
+            build([source], settings)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert build([source], settings).exit_code == 0
