@@ -6,6 +6,7 @@ Exit codes: 0 all good, 1 some records rejected, 2 usage error, 3 store unavaila
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 import click
 
 from publisher.build import BuildReport, build
-from publisher.errors import PublisherError, UsageError
+from publisher.errors import PublisherError
+from publisher.querying import check_base
 from publisher.settings import SETTINGS, Settings, load_settings
 
 FormatChoice = click.Choice(["table", "csv", "json", "tsv"])
@@ -33,11 +35,28 @@ def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[...,
     return decorate
 
 
+def explicit_base(options: dict[str, Any]) -> str | None:
+    """--base or PUBLISHER_BASE when the user gave one, else None (not the default)."""
+    given = options.get("base") or os.environ.get("PUBLISHER_BASE")
+    return str(given) if given else None
+
+
 def settings_from(options: dict[str, Any]) -> Settings:
     return load_settings(**{k: v for k, v in options.items() if k in {s.name for s in SETTINGS}})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class PublisherGroup(click.Group):
+    """Turns the package's typed errors into a message and their exit code, at one boundary."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PublisherError as problem:
+            click.echo(f"error: {problem}", err=True)
+            ctx.exit(problem.exit_code)
+
+
+@click.group(cls=PublisherGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="publisher")
 def main() -> None:
     """Publish a catalogue of research videos as validated linked data."""
@@ -115,29 +134,39 @@ def _print_report(report: BuildReport, settings: Settings, quiet: bool, verb: st
 
 @main.command("query")
 @click.argument("query")
-@setting_options("store")
+@setting_options("store", "base")
 @click.option("--format", "fmt", type=FormatChoice, default="table", show_default=True, help="Output format.")
 def query_command(query: str, fmt: str, **options: Any) -> None:
-    """Run a SPARQL QUERY (text, or a .rq file) on the published graph."""
+    """Run a SPARQL QUERY (text, or a .rq file) on the published graph.
+
+    Relative IRIs in the query (`<video/innovation-publique>`) resolve against --base, by
+    default the base the store was published with.
+    """
     from publisher.querying import print_results, run_query
 
     settings = settings_from(options)
     text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
-    print_results(run_query(settings, text), fmt, sys.stdout)
+    print_results(run_query(settings, text, explicit_base(options)), fmt, sys.stdout)
 
 
 @main.command("dump")
-@setting_options("store")
+@setting_options("store", "base")
 @click.option(
     "--format", "fmt", type=click.Choice(["nt", "ttl", "jsonld", "rdfxml"]), default="nt",
     show_default=True, help="RDF format.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 def dump_command(fmt: str, output: Path | None, **options: Any) -> None:
-    """Write the whole published graph in one RDF format."""
+    """Write the whole published graph in one RDF format.
+
+    With --base, check first that the store was published under that base.
+    """
     from publisher.querying import dump
 
     settings = settings_from(options)
+    expected = explicit_base(options)
+    if expected is not None:
+        check_base(settings, expected)
     if output is None:
         dump(settings, fmt, sys.stdout.buffer)
     else:
@@ -165,18 +194,7 @@ def demo_data_command(videos: int, output: Path, seed: int, fmt: str) -> None:
 
 
 def run() -> None:
-    try:
-        main(standalone_mode=False)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.ClickException as problem:
-        problem.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        sys.exit(130)
-    except PublisherError as problem:
-        click.echo(f"error: {problem}", err=True)
-        sys.exit(problem.exit_code)
+    main()
 
 
-__all__ = ["main", "run", "UsageError"]
+__all__ = ["main", "run"]

@@ -27,11 +27,22 @@ def published(settings: Settings) -> PublishedVersion:
     return version
 
 
-def run_query(settings: Settings, sparql: str) -> Any:
+def run_query(settings: Settings, sparql: str, base: str | None = None) -> Any:
+    """Evaluate SPARQL; relative IRIs resolve against `base`, else the published base."""
+    version = published(settings)
     try:
-        return published(settings).query(sparql)
+        return version.query(sparql, base or version.manifest.base)
     except SyntaxError as problem:
         raise UsageError(f"the query is not valid SPARQL: {problem}") from None
+
+
+def check_base(settings: Settings, base: str) -> None:
+    published_base = published(settings).manifest.base
+    if base != published_base:
+        raise UsageError(
+            f"{settings.store} was published with the base {published_base}, not {base}; "
+            f"run `publisher build --full --base {base}` to republish under it"
+        )
 
 
 def print_results(results: Any, fmt: str, out: IO[str]) -> None:

@@ -205,3 +205,13 @@ def test_one_build_at_a_time(tmp_path: Path, settings: Settings):
         if holder.stdout is not None:
             holder.stdout.close()
     assert build([source], settings).exit_code == 0
+
+
+def test_query_resolves_relative_iris_and_dump_checks_the_base(runner: CliRunner, settings: Settings):
+    assert runner.invoke(main, ["build", str(DATA), "--store", settings.store, "--base", BASE, "-q"]).exit_code == 0
+    answer = cli(runner, settings, "query", "SELECT ?n WHERE { <video/portrait-alain-burlaud> <http://schema.org/name> ?n }")
+    assert "Portrait du Professeur Alain Burlaud" in answer.output
+    wrong = runner.invoke(main, ["dump", "--store", settings.store, "--base", "http://elsewhere.example/"])
+    assert wrong.exit_code == 2 and "published with the base http://example.org/" in wrong.output
+    broken = runner.invoke(main, ["query", "SELEC ?x", "--store", settings.store])
+    assert broken.exit_code == 2 and "not valid SPARQL" in broken.output

@@ -43,9 +43,9 @@ class PublishedVersion:
     def ledger(self) -> Iterator[LedgerEntry]:
         return read_ledger(self.path / LEDGER)
 
-    def query(self, sparql: str) -> object:
+    def query(self, sparql: str, base: str | None = None) -> object:
         """SPARQL over the published graph (all of it is in the default graph)."""
-        return self.graph.query(sparql)
+        return self.graph.query(sparql, base_iri=base)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
         self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=_PREFIXES)
