@@ -1,9 +1,10 @@
 """Map and validate a whole catalogue, in batches, on every core.
 
-Video records are mapped and validated in batches by worker processes; every batch is
-validated together with the descriptions of the people, institutions and themes it links
-to, and only violations about its own videos count there. The entity descriptions are
-validated once, in a batch of their own. Each violation is traced back to its record.
+Video records are mapped and validated in batches by worker processes: a batch holds its
+videos (with their speaker appearances and view counters) and the types of the people,
+institutions and themes they link to, for the sh:class checks, and is checked against the
+shapes of videos only. People, institutions, themes and the scheme are checked once, in a
+batch of their own. Each violation is traced back to its record (file, line, field).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ class Job:
     mapper: Mapper
     records: Sequence[Record]
     entries: dict[str, LedgerEntry]  # record id -> change time and, when known, digest
-    shapes: Shapes
     engine: Callable[[str, Shapes], list[Violation]]
     video_shapes: Shapes  # what a batch of videos is checked against
     entity_shapes: Shapes  # what people, institutions, themes and the scheme are checked against
@@ -47,7 +47,7 @@ def make_job(
     description is checked on its own when it is written."""
     base = mapper.iris.base + "shapes#"
     return Job(
-        mapper, records, entries, shapes, engine_for(engine),
+        mapper, records, entries, engine_for(engine),
         video_shapes=shapes.without(*(base + n for n in (*ENTITY_SHAPES, "Dataset"))),
         entity_shapes=shapes.without(*(base + n for n in (*VIDEO_SHAPES, "Dataset"))),
     )

@@ -1,0 +1,25 @@
+"""The web tier: a Flask app factory, one blueprint per protocol.
+
+`create_app(settings)` keeps no graph of its own: every request reads the version that the
+store's `current` pointer names at that moment, so a build that publishes while the server
+runs is picked up at the next request, without a restart and without a mix of versions.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from publisher.settings import Settings, load_settings
+from publisher.web import dataset, errors, resources
+from publisher.web.versions import Versions
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["PUBLISHER_SETTINGS"] = settings
+    app.extensions["publisher.versions"] = Versions(settings.store)
+    errors.register(app)
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(dataset.bp)
+    return app
