@@ -51,15 +51,15 @@ def timed_build(catalogue: Path, store: Path) -> dict[str, object]:
 
 
 def bulk_load_baseline(store: Path, scratch: Path) -> float:
-    dump = scratch / "published.nq"
+    dump = scratch / "published.nt"
     subprocess.run(
-        [sys.executable, "-m", "publisher", "dump", "--format", "nq", "-o", str(dump), "--store", str(store)], check=True
+        [sys.executable, "-m", "publisher", "dump", "--format", "nt", "-o", str(dump), "--store", str(store)], check=True
     )
     target = scratch / "baseline-store"
     shutil.rmtree(target, ignore_errors=True)
     start = time.perf_counter()
     graph = ox.Store(str(target))
-    graph.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    graph.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
     graph.flush()
     seconds = time.perf_counter() - start
     del graph
