@@ -24,7 +24,7 @@ _IRI_FORMS = {
     "ror": re.compile(_HOST + r"ror\.org/([^/?#]+)/?", re.IGNORECASE),
 }
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 class IdentifierError(ValueError):
@@ -52,7 +52,7 @@ def ror_check(body: str) -> str:
     7 characters, as ROR's own generator computes it (98 - n*100 mod 97, two digits)."""
     value = 0
     for char in body:
-        value = value * 32 + _CROCKFORD.index(char)
+        value = value * 32 + CROCKFORD.index(char)
     return f"{98 - (value * 100) % 97:02d}"
 
 

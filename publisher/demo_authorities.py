@@ -12,36 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from publisher import demo_vocab as vocab
+from publisher.authorities import CROCKFORD, mod11_2, ppn_check, ror_check
 from publisher.terms import fold, make_slug
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 KIND = "_kind"  # internal column: university, school, iae or lab
 
 
-# --- check characters ------------------------------------------------------------------
-
-def mod11_2(digits: str) -> str:
-    """ISO 7064 Mod 11-2 check character (ORCID, ISNI)."""
-    total = 0
-    for digit in digits:
-        total = (total + int(digit)) * 2
-    check = (12 - total % 11) % 11
-    return "X" if check == 10 else str(check)
-
-
-def ppn_check(digits: str) -> str:
-    """IdRef PPN check character: weights 9..2 over 8 digits, modulo 11, 10 -> X."""
-    total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-    check = (11 - total % 11) % 11
-    return "X" if check == 10 else str(check)
-
-
-def ror_check(body: str) -> str:
-    """ROR's two check digits: ISO 7064 Mod 97-10 over the Crockford base32 value."""
-    value = 0
-    for char in body:
-        value = value * 32 + _CROCKFORD.index(char)
-    return f"{98 - (value * 100) % 97:02d}"
 
 
 # --- fictional identifiers -------------------------------------------------------------
@@ -69,7 +45,7 @@ def idref(rng: random.Random) -> str:
 
 
 def ror(rng: random.Random) -> str:
-    body = "0" + "".join(rng.choice(_CROCKFORD) for _ in range(6))
+    body = "0" + "".join(rng.choice(CROCKFORD) for _ in range(6))
     return body + ror_check(body)
 
 
