@@ -6,6 +6,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from publisher import named_queries
 from publisher.errors import StoreUnavailable, UsageError
 from publisher.settings import Settings
 from publisher.store.embedded import EmbeddedStore
@@ -28,10 +29,12 @@ def published(settings: Settings) -> PublishedVersion:
 
 
 def run_query(settings: Settings, sparql: str, base: str | None = None) -> Any:
-    """Evaluate SPARQL; relative IRIs resolve against `base`, else the published base."""
+    """Evaluate SPARQL; relative IRIs resolve against `base`, else the published base.
+    A query of the library (queries/*.rq) gets its parameters' defaults."""
     version = published(settings)
+    base = base or version.manifest.base
     try:
-        return version.query(sparql, base or version.manifest.base)
+        return version.query(sparql, base, substitutions=named_queries.header_defaults(sparql, base) or None)
     except SyntaxError as problem:
         raise UsageError(f"the query is not valid SPARQL: {problem}") from None
 

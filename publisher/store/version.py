@@ -11,7 +11,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -20,6 +20,7 @@ from publisher.store.ledger import LedgerEntry, Manifest, read_ledger
 GRAPH_DIR = "oxigraph"
 LEDGER = "records.jsonl"
 MANIFEST = "manifest.json"
+LOADED_COPY = "loaded.nt"  # removed once the dumps are written from it
 
 
 class PublishedVersion:
@@ -43,9 +44,11 @@ class PublishedVersion:
     def ledger(self) -> Iterator[LedgerEntry]:
         return read_ledger(self.path / LEDGER)
 
-    def query(self, sparql: str, base: str | None = None) -> object:
-        """SPARQL over the published graph (all of it is in the default graph)."""
-        return self.graph.query(sparql, base_iri=base)
+    def query(self, sparql: str, base: str | None = None,
+              substitutions: dict[ox.Variable, Any] | None = None) -> object:
+        """SPARQL over the published graph (all of it is in the default graph);
+        `substitutions` binds variables to terms before evaluation (query parameters)."""
+        return self.graph.query(sparql, base_iri=base, substitutions=substitutions)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
         self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=_PREFIXES)
@@ -71,19 +74,28 @@ class VersionWriter:
         path.mkdir(parents=True)
         self.graph: ox.Store | None = ox.Store(str(path / GRAPH_DIR))
 
+    @property
+    def loaded_copy(self) -> Path:
+        """Every N-Triples line loaded, as written: the dumps start from it, because reading
+        the statements back out of RocksDB costs several times more than writing them twice."""
+        return self.path / LOADED_COPY
+
     def load(self, ntriples: bytes | str) -> None:
         assert self.graph is not None, "version already closed"
         self.graph.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+        with self.loaded_copy.open("ab") as copy:
+            copy.write(ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples)
 
     def stream(self) -> LoadStream:
         """A file to write N-Triples into while Oxigraph loads them, so loading overlaps mapping."""
         assert self.graph is not None, "version already closed"
-        return LoadStream(self.graph, self.path / "load.fifo")
+        return LoadStream(self.graph, self.path / "load.fifo", self.loaded_copy)
 
     def reset(self) -> None:
         """Forget what was loaded, to load again from the start."""
         self.graph = None
         shutil.rmtree(self.path / GRAPH_DIR, ignore_errors=True)
+        self.loaded_copy.unlink(missing_ok=True)
         self.graph = ox.Store(str(self.path / GRAPH_DIR))
 
     def count(self) -> int:
@@ -115,9 +127,10 @@ class LoadStream:
     """Bytes written here go through a FIFO into `bulk_load`, which runs in a thread of its own
     (it releases the GIL) and reads the FIFO itself, while Python keeps producing."""
 
-    def __init__(self, graph: ox.Store, fifo: Path) -> None:
+    def __init__(self, graph: ox.Store, fifo: Path, copy: Path) -> None:
         os.mkfifo(fifo)
         self.fifo = fifo
+        self.copy: IO[bytes] | None = copy.open("ab")
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._load, args=(graph,), name="bulk-load", daemon=True)
         self.thread.start()
@@ -134,14 +147,18 @@ class LoadStream:
                     pass
 
     def write(self, data: bytes) -> None:
-        assert self.out is not None, "stream already closed"
+        assert self.out is not None and self.copy is not None, "stream already closed"
         self.out.write(data)
+        self.copy.write(data)
 
     def close(self) -> None:
         """Wait for the loader to take everything; raise what it met."""
         if self.out is not None:
             self.out.close()
             self.out = None
+        if self.copy is not None:
+            self.copy.close()
+            self.copy = None
         self.thread.join()
         self.fifo.unlink(missing_ok=True)
         if self.error is not None:
