@@ -1,4 +1,4 @@
-# make run: create .venv, install, build data/ and show it.   make test: the whole suite.
+# make run: create .venv, install, build data/, show two answers and serve it.   make test: the whole suite.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -21,6 +21,8 @@ run: install
 	$(BIN)/publisher query --store $(STORE) queries/speakers-of-institution.rq
 	@echo; echo "Which institutions did the speakers of the Alain Burlaud portrait represent?"
 	$(BIN)/publisher query --store $(STORE) queries/institutions-of-video.rq
+	@echo; echo "Serving on http://127.0.0.1:5000/ (Ctrl-C stops)"
+	$(BIN)/publisher serve --store $(STORE)
 
 test: install
 	$(BIN)/pytest -q

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from publisher.dataset import DatasetFacts, dataset_triples
+from publisher.dumps import write_dumps
 from publisher.entities import resolve
 from publisher.errors import PublisherError, UsageError
 from publisher.mapping import Mapper, as_ntriples
@@ -90,16 +91,19 @@ def build(
         _apply(catalogue, read, now, report)
         clock.lap(report, "apply")
         _publish(catalogue, settings, writer, now, report, clock, on_progress)
-        if writer is not None:
-            report.version = store.commit(writer, settings.keep_versions).id
+        version = store.commit(writer, settings.keep_versions) if writer is not None else None
     except BaseException:
         if writer is not None:
             store.abort(writer)
         raise
+    clock.lap(report, "switch")
     report.rejected = len(report.rejections)
     if report.rejections:
         write_rejects(Path(settings.rejects), report.rejections)
-    clock.lap(report, "commit")
+    if version is not None:  # published: readers see it now; its dumps follow
+        report.version = version.id
+        write_dumps(version)
+        clock.lap(report, "dumps")
     return report
 
 

@@ -133,20 +133,60 @@ def _print_report(report: BuildReport, settings: Settings, quiet: bool, verb: st
 
 
 @main.command("query")
-@click.argument("query")
+@click.argument("query", required=False)
 @setting_options("store", "base")
+@click.option("--named", metavar="NAME", help="Run the question NAME of queries/ (see --list).")
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE",
+    help="A parameter of a question (with --named or a .rq file of the library); repeat for several.",
+)
+@click.option("--list", "list_questions", is_flag=True, help="List the questions of queries/ with their parameters.")
 @click.option("--format", "fmt", type=FormatChoice, default="table", show_default=True, help="Output format.")
-def query_command(query: str, fmt: str, **options: Any) -> None:
-    """Run a SPARQL QUERY (text, or a .rq file) on the published graph.
+def query_command(
+    query: str | None, named: str | None, params: tuple[str, ...], list_questions: bool, fmt: str, **options: Any
+) -> None:
+    """Run a SPARQL QUERY (text, or a .rq file) or a named question on the published graph.
 
     Relative IRIs in the query (`<video/innovation-publique>`) resolve against --base, by
-    default the base the store was published with.
+    default the base the store was published with. Parameters are bound as values, never
+    pasted into the query text.
     """
+    from publisher import named_queries
     from publisher.querying import print_results, run_query
 
+    if list_questions:
+        _list_questions(named_queries.load_queries())
+        return
     settings = settings_from(options)
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
-    print_results(run_query(settings, text, explicit_base(options)), fmt, sys.stdout)
+    given = _parameters(params)
+    if named is not None:
+        results = named_queries.run_named(settings, named, given)
+    elif query is None:
+        raise click.UsageError("give a QUERY, a .rq file, --named NAME or --list")
+    elif query.endswith(".rq"):
+        path = Path(query)
+        results = named_queries.run_file(settings, path, given) if given else run_query(
+            settings, path.read_text(encoding="utf-8"), explicit_base(options)
+        )
+    else:
+        results = run_query(settings, query, explicit_base(options))
+    print_results(results, fmt, sys.stdout)
+
+
+def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
+    given = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--param")
+        given[name.strip()] = value
+    return given
+
+
+def _list_questions(questions: dict[str, Any]) -> None:
+    for name, question in sorted(questions.items()):
+        params = ", ".join(f"{p.name} ({p.type}, default {p.default})" for p in question.params)
+        click.echo(f"{name}: {question.title}" + (f"  [{params}]" if params else ""))
 
 
 @main.command("dump")
@@ -172,6 +212,27 @@ def dump_command(fmt: str, output: Path | None, **options: Any) -> None:
     else:
         with output.open("wb") as out:
             dump(settings, fmt, out)
+
+
+@main.command("serve")
+@setting_options("store", "base", "host", "port")
+@click.option(
+    "--workers", "gunicorn_workers", type=click.IntRange(min=0), default=0, show_default=True,
+    help="0: Werkzeug's threaded server; N: gunicorn with N worker processes.",
+)
+def serve_command(gunicorn_workers: int, **options: Any) -> None:
+    """Serve the published store over HTTP: resources in HTML, Turtle, JSON-LD, N-Triples and
+    RDF/XML, browse and search pages. New publications are served without a restart.
+
+    With --base, check first that the store was published under that base.
+    """
+    from publisher.web.serving import serve
+
+    settings = settings_from(options)
+    expected = explicit_base(options)
+    if expected is not None:
+        check_base(settings, expected)
+    serve(settings, gunicorn_workers)
 
 
 @main.command("demo-data")

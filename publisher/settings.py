@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the dataset as a whole."),
     Setting("title", "Vidéos de la recherche en sciences de gestion", "Title of the dataset."),
+    Setting("host", "127.0.0.1", "Address `serve` listens on (0.0.0.0 for every interface)."),
+    Setting("port", 5000, "Port `serve` listens on.", int),
 )
 
 
@@ -61,6 +63,8 @@ class Settings:
     keep_versions: int = 2
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     title: str = "Vidéos de la recherche en sciences de gestion"
+    host: str = "127.0.0.1"
+    port: int = 5000
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -71,6 +75,8 @@ class Settings:
             raise UsageError("--keep-versions must be at least 1")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more")
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"--port must be between 0 and 65535, got {self.port}")
 
     @property
     def worker_count(self) -> int:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 from rdflib import Graph
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from publisher.querying import DUMP_FORMATS, published
 from publisher.settings import Settings
@@ -45,3 +52,89 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+# --- a real HTTP server over a published store -------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip()
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+@dataclass
+class LiveServer:
+    """create_app served by Werkzeug on 127.0.0.1, over a store published under its own URL."""
+
+    url: str  # ends with '/': also the base IRI the store is published under
+    settings: Settings
+    app: Flask
+
+    def request(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Reply:
+        connection = http.client.HTTPConnection(self.url.split("/")[2], timeout=30)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            return Reply(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+
+    def get(self, path: str, accept: str | None = None, **headers: str) -> Reply:
+        sent = {k.replace("_", "-"): v for k, v in headers.items()}
+        if accept is not None:
+            sent["Accept"] = accept
+        return self.request(path, sent)
+
+    def publish(self, *inputs: Path, now: str | None = None) -> None:
+        from publisher.build import build
+
+        report = build(list(inputs), self.settings, now=now)
+        assert report.rejected == 0, report.rejections
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def serve(directory: Path, inputs: list[Path]) -> Iterator[LiveServer]:
+
+    from publisher.web import create_app
+
+    store = str(directory / "store")
+    app = create_app(Settings(store=store, base=BASE))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    url = f"http://127.0.0.1:{server.server_port}/"
+    live = LiveServer(url, Settings(store=store, base=url, rejects=str(directory / "rejects.jsonl"), workers=1), app)
+    app.config["PUBLISHER_SETTINGS"] = live.settings  # the base is known once the port is
+    live.publish(*inputs, now="2026-01-01T00:00:00Z")
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The sample data in data/, served; read-only tests share it."""
+    yield from serve(tmp_path_factory.mktemp("live"), [DATA])
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """The sample data served for one test alone, for tests that publish while it serves."""
+    yield from serve(tmp_path, [DATA])

@@ -215,3 +215,16 @@ def test_query_resolves_relative_iris_and_dump_checks_the_base(runner: CliRunner
     assert wrong.exit_code == 2 and "published with the base http://example.org/" in wrong.output
     broken = runner.invoke(main, ["query", "SELEC ?x", "--store", settings.store])
     assert broken.exit_code == 2 and "not valid SPARQL" in broken.output
+
+
+def test_named_questions_from_the_command_line(runner: CliRunner, settings: Settings):
+    assert runner.invoke(main, ["build", str(DATA), "--store", settings.store, "-q"]).exit_code == 0
+    listed = cli(runner, settings, "query", "--list")
+    assert "speakers-of-institution: Who spoke for an institution?" in listed.output
+    answer = cli(runner, settings, "query", "--named", "speakers-of-institution", "--param", "institution=IAE de Nice", "--format", "csv")
+    assert [row["name"] for row in csv_rows(answer.output)] == ["Elisabeth Walliser"]
+    same = cli(runner, settings, "query", str(DATA.parent / "queries/speakers-of-institution.rq"), "--param", "institution=EMLV", "--format", "csv")
+    assert sorted(row["name"] for row in csv_rows(same.output)) == ["Adrien Jean-Guy Passant", "Jean-Étienne Joullié"]
+    for bad in (["--param", "institution"], ["--param", "nobody=x"]):
+        refused = runner.invoke(main, ["query", "--named", "speakers-of-institution", *bad, "--store", settings.store])
+        assert refused.exit_code == 2, refused.output

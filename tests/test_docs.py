@@ -29,8 +29,8 @@ def test_every_command_has_help(command: str):
     assert len(result.output) > 200
 
 
-def test_build_help_lists_every_setting_with_its_variable():
-    text = CliRunner().invoke(main, ["build", "--help"], terminal_width=200).output
+def test_build_and_serve_help_list_every_setting_with_its_variable():
+    text = "".join(CliRunner().invoke(main, [command, "--help"], terminal_width=200).output for command in ("build", "serve"))
     for setting in SETTINGS:
         assert setting.option in text and setting.env in text
 

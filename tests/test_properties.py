@@ -54,6 +54,7 @@ def records(draw) -> tuple[dict, dict]:
     expected = {
         **record,
         "title": record["title"].strip(),
+        "description": record["description"].strip(),  # text loses surrounding white space (README)
         "duration": iso,
         "speakers": [(f"{f} {g}", i) for f, g, i in speakers],
         "themes": sorted(themes),

@@ -11,6 +11,8 @@ from flask import Flask
 
 from publisher.settings import Settings, load_settings
 from publisher.web import dataset, errors, resources
+from publisher.web.catalogue import Catalogues
+from publisher.web.http import RepresentationCache
 from publisher.web.versions import Versions
 
 
@@ -19,6 +21,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["PUBLISHER_SETTINGS"] = settings
     app.extensions["publisher.versions"] = Versions(settings.store)
+    app.extensions["publisher.representations"] = RepresentationCache()
+    app.extensions["publisher.catalogues"] = Catalogues()
     errors.register(app)
     app.register_blueprint(resources.bp)
     app.register_blueprint(dataset.bp)

@@ -1,0 +1,100 @@
+"""A per-version, in-memory index of the catalogue for browsing, sorting, search and dates.
+
+Built once per published version, lazily at its first use: the videos from the version's
+ledger (one read, not one per request), the names of people and institutions with one SPARQL
+query each. A SPARQL FILTER over 100k titles at every search would take seconds; a scan of
+folded strings in memory takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import current_app
+
+from publisher.store.version import PublishedVersion
+from publisher.terms import SCHEMA, Iris, fold
+from publisher.web import describe
+
+
+@dataclass(frozen=True)
+class Video:
+    id: str
+    title: str
+    views: int
+    published: str  # "" when unknown
+    modified: str
+    folded: str  # the name and every other name it is known by, folded, for search
+
+
+@dataclass(frozen=True)
+class Named:
+    slug: str
+    name: str
+    folded: str
+
+
+SORTS = ("title", "views", "date")
+
+
+class Catalogue:
+    def __init__(self, version: PublishedVersion) -> None:
+        self.version_id = version.id
+        self.videos: dict[str, Video] = {}
+        for entry in version.ledger():
+            r = entry.record
+            self.videos[r.id] = Video(r.id, r.title, r.views or 0, r.published or "", entry.modified, fold(r.title))
+        iris = Iris(version.manifest.base)
+        self.people = _named(version, "Person", len(iris.person("")))
+        self.organizations = _named(version, "Organization", len(iris.organization("")))
+        self._sorted: dict[str, list[Video]] = {}
+        self._lock = threading.Lock()
+
+    def sorted_videos(self, sort: str) -> list[Video]:
+        with self._lock:
+            if sort not in self._sorted:
+                by_title = sorted(self.videos.values(), key=lambda v: (v.folded, v.id))
+                if sort == "views":
+                    by_title.sort(key=lambda v: v.views, reverse=True)  # stable: ties stay by title
+                elif sort == "date":
+                    by_title.sort(key=lambda v: v.published, reverse=True)  # undated ("") last
+                self._sorted[sort] = by_title
+            return self._sorted[sort]
+
+    def search(self, text: str, limit: int = 100) -> tuple[list[Video], list[Named], list[Named]]:
+        words = fold(text).split()
+        if not words:
+            return [], [], []
+        videos = [v for v in self.sorted_videos("title") if all(w in v.folded for w in words)][:limit]
+        people = [p for p in self.people if all(w in p.folded for w in words)][:limit]
+        orgs = [o for o in self.organizations if all(w in o.folded for w in words)][:limit]
+        return videos, people, orgs
+
+
+def _named(version: PublishedVersion, cls: str, prefix_length: int) -> list[Named]:
+    rows = describe.select(version, describe.NAMES, terms={"class": ox.NamedNode(SCHEMA + cls)})
+    found = [Named(r["thing"][prefix_length:], r["name"], fold(f"{r['name']} | {r['alternates'] or ''}")) for r in rows]
+    return sorted(found, key=lambda n: (n.folded, n.slug))
+
+
+class Catalogues:
+    """The catalogue of the current version only; an older one is dropped when a new one is built."""
+
+    def __init__(self) -> None:
+        self._current: Catalogue | None = None
+        self._lock = threading.Lock()
+
+    def of(self, version: PublishedVersion) -> Catalogue:
+        current = self._current
+        if current is not None and current.version_id == version.id:
+            return current
+        with self._lock:
+            if self._current is None or self._current.version_id != version.id:
+                self._current = Catalogue(version)
+            return self._current
+
+
+def catalogue(version: PublishedVersion) -> Catalogue:
+    return current_app.extensions["publisher.catalogues"].of(version)  # type: ignore[no-any-return]

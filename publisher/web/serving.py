@@ -1,0 +1,41 @@
+"""`publisher serve`: Werkzeug's threaded server for one machine, gunicorn's workers for more.
+
+Each gunicorn worker opens the store itself, read-only, at its first request (after the fork),
+so workers share nothing but the files; each follows new publications on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from publisher.settings import Settings
+from publisher.web import create_app
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def serve(settings: Settings, workers: int = 0) -> None:
+    """Serve the published store until interrupted; 0 workers means Werkzeug's threaded server."""
+    app = create_app(settings)
+    if workers == 0:
+        from werkzeug.serving import run_simple
+
+        run_simple(settings.host, settings.port, app, threaded=True)
+    else:
+        _Gunicorn(app, {"bind": f"{settings.host}:{settings.port}", "workers": workers, "threads": 4,
+                        "accesslog": "-"}).run()
