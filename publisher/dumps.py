@@ -31,21 +31,12 @@ import pyoxigraph as ox
 
 from publisher.dataset import DUMPS
 from publisher.store.version import LOADED_COPY, PublishedVersion
+from publisher.terms import PREFIXES
 
 DUMPS_DIR = "dumps"
 INDEX = "index.json"
 GZIP_LEVEL = 1  # level 6 makes the files 15% smaller and the build several seconds slower
 CHUNK = 1 << 20
-PREFIXES = {
-    "schema": "http://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-}
 NTRIPLES = "catalogue.nt.gz"
 _FORMATS = {
     NTRIPLES: ox.RdfFormat.N_TRIPLES,

@@ -16,6 +16,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from publisher.store.ledger import LedgerEntry, Manifest, read_ledger
+from publisher.terms import PREFIXES
 
 GRAPH_DIR = "oxigraph"
 LEDGER = "records.jsonl"
@@ -51,19 +52,9 @@ class PublishedVersion:
         return self.graph.query(sparql, base_iri=base, substitutions=substitutions)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
-        self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=_PREFIXES)
+        self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 
 
-_PREFIXES = {
-    "schema": "http://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-}
 
 
 class VersionWriter:
