@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from publisher.web import create_app
 from tests.conftest import LiveServer
 
 V = "/video/portrait-alain-burlaud"
@@ -135,3 +136,17 @@ def test_ids_with_dots_and_suffix_like_endings(fresh_server: LiveServer, tmp_pat
     assert suffixed.status == 200 and suffixed.media_type == "text/turtle"
     assert f"<{fresh_server.url}video/v1.2>".encode() in suffixed.body
     assert fresh_server.get("/video/report.nt.jsonld").media_type == "application/ld+json"
+
+
+def test_a_video_is_served_without_building_the_catalogue_index(live_server: LiveServer) -> None:
+    """A video's own representations ask the store for its date: the index of the whole ledger
+    (seconds and a hundred MB per process at 100k videos) is only for browse and search pages."""
+    app = create_app(live_server.settings)
+    client = app.test_client()
+    turtle = client.get(V + ".ttl")
+    assert turtle.status_code == 200 and turtle.headers["Last-Modified"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert client.get(V, headers={"Accept": "text/html"}).status_code == 200
+    assert client.get("/video/no-such-video.ttl").status_code == 404
+    assert app.extensions["publisher.catalogues"]._current is None
+    assert client.get("/search?q=burlaud").status_code == 200
+    assert app.extensions["publisher.catalogues"]._current is not None

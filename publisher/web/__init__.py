@@ -11,7 +11,7 @@ from flask import Flask
 
 from publisher.settings import Settings, load_settings
 from publisher.web import dataset, errors, resources
-from publisher.web.catalogue import Catalogues
+from publisher.web.catalogue import Catalogues, VideoDates
 from publisher.web.http import RepresentationCache
 from publisher.web.versions import Versions
 
@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["publisher.versions"] = Versions(settings.store)
     app.extensions["publisher.representations"] = RepresentationCache()
     app.extensions["publisher.catalogues"] = Catalogues()
+    app.extensions["publisher.video_dates"] = VideoDates()
     errors.register(app)
     app.register_blueprint(resources.bp)
     app.register_blueprint(dataset.bp)

@@ -1,13 +1,18 @@
 """A per-version, in-memory index of the catalogue for browsing, sorting, search and dates.
 
-Built once per published version, lazily at its first use: the videos from the version's
-ledger (one read, not one per request), the names of people and institutions with one SPARQL
-query each. A SPARQL FILTER over 100k titles at every search would take seconds; a scan of
-folded strings in memory takes milliseconds.
+Built once per published version, lazily at the first browse or search page: the videos from
+the version's ledger (one read, not one per request), the names of people and institutions with
+one SPARQL query each. A SPARQL FILTER over 100k titles at every search would take seconds; a
+scan of folded strings in memory takes milliseconds.
+
+A video's own representations only need to know whether it exists and when its record last
+changed: `VideoDates` asks the store for one video at a time, so that serving a video neither
+waits for nor holds the whole index (seconds and a hundred MB per process at 100k videos).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -37,6 +42,7 @@ class Named:
 
 
 SORTS = ("title", "views", "date")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*\Z")  # what an id must look like to be asked of the store
 
 
 class Catalogue:
@@ -96,5 +102,39 @@ class Catalogues:
             return self._current
 
 
+class VideoDates:
+    """`dcterms:modified` of the videos asked for, by id (None: no such video), for the current
+    version; bounded, so that a crawler walking every video keeps a process's memory flat."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._version_id = ""
+        self._dates: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def modified(self, version: PublishedVersion, video_id: str) -> str | None:
+        with self._lock:
+            if self._version_id == version.id and video_id in self._dates:
+                return self._dates[video_id]
+        date = _video_modified(version, video_id)
+        with self._lock:
+            if self._version_id != version.id or len(self._dates) >= self.limit:
+                self._version_id, self._dates = version.id, {}
+            self._dates[video_id] = date
+        return date
+
+
+def _video_modified(version: PublishedVersion, video_id: str) -> str | None:
+    if not NAME.match(video_id):
+        return None
+    iri = ox.NamedNode(f"{version.manifest.base}video/{video_id}")
+    return next((row["modified"] for row in describe.select(version, describe.VIDEO_MODIFIED, terms={"this": iri})), None)
+
+
 def catalogue(version: PublishedVersion) -> Catalogue:
     return current_app.extensions["publisher.catalogues"].of(version)  # type: ignore[no-any-return]
+
+
+def video_modified(version: PublishedVersion, video_id: str) -> str | None:
+    """When the video's record last changed, or None when no such video is published."""
+    return current_app.extensions["publisher.video_dates"].modified(version, video_id)  # type: ignore[no-any-return]

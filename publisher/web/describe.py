@@ -73,6 +73,9 @@ SELECT DISTINCT ?video ?title WHERE {
   FILTER(?video != $this)
 } LIMIT 12"""
 
+VIDEO_MODIFIED = _PREFIXES + """
+SELECT ?modified WHERE { $this a schema:VideoObject ; dcterms:modified ?modified }"""
+
 NAMES = _PREFIXES + """
 SELECT ?thing ?name (GROUP_CONCAT(?alt; separator=" | ") AS ?alternates) WHERE {
   ?thing a $class ; schema:name ?name OPTIONAL { ?thing schema:alternateName ?alt }

@@ -19,8 +19,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask import Response, request
+from werkzeug.http import http_date, quote_etag
 
 from publisher.web.media import FORMATS, Format
 
@@ -90,18 +92,31 @@ class Links:
 
 
 def respond(rep: Representation, links: Links | None, modified: str, *, negotiated: bool, status: int = 200) -> Response:
-    response = Response(rep.body, status=status, content_type=rep.fmt.content_type)
-    response.set_etag(rep.etag)
-    response.last_modified = parse_time(modified)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    if links is not None:
-        response.headers["Content-Location"] = links.path + rep.fmt.suffix
-        response.headers["Link"] = link_header(links, rep.fmt)
-    response.headers.update(CORS)
+    response = Response(rep.body, status=status, headers=list(_headers(rep.fmt, rep.etag, links, modified)))
     if negotiated:
-        response.vary.add("Accept")
-    response.make_conditional(request)  # turns it into a 304 in place when the client's copy is current
+        response.headers["Vary"] = "Accept"
+    if request.method in ("GET", "HEAD") and any(name in request.environ for name in _CONDITIONAL):
+        response.make_conditional(request)  # turns it into a 304 (or 412) in place when the client's copy is current
     return response
+
+
+# A request without these headers cannot get a 304 or a 412: no need to parse anything.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+@lru_cache(maxsize=4096)
+def _headers(fmt: Format, etag: str, links: Links | None, modified: str) -> tuple[tuple[str, str], ...]:
+    """The headers a representation always has, worked out once rather than at every request."""
+    headers = [
+        ("Content-Type", fmt.content_type),
+        ("ETag", quote_etag(etag)),
+        ("Last-Modified", http_date(parse_time(modified))),
+        ("Cache-Control", CACHE_CONTROL),
+    ]
+    if links is not None:
+        headers.append(("Content-Location", links.path + fmt.suffix))
+        headers.append(("Link", link_header(links, fmt)))
+    return (*headers, *CORS.items())
 
 
 def link_header(links: Links, current: Format) -> str:

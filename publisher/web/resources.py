@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from publisher.errors import PublisherError
 from publisher.terms import Iris
 from publisher.web import describe, jsonld, pages
-from publisher.web.catalogue import SORTS, catalogue
+from publisher.web.catalogue import SORTS, catalogue, video_modified
 from publisher.web.http import PREFLIGHT, Links, Representation, RepresentationCache, make_representation, respond
 from publisher.web.media import BY_NAME, FORMATS, HTML, Format, negotiate, serialize, split_suffix
 from publisher.web.versions import version
@@ -67,16 +67,19 @@ def _cors(response: Response) -> Response:
 
 @bp.route("/video/<name>")
 def video(name: str) -> Response:
-    index = catalogue(version())
-    stem, suffix = (name, None) if name in index.videos else split_suffix(name)
+    v = version()
+    modified = video_modified(v, name)  # an id that looks suffixed (`report.nt`) is the id
+    stem, suffix = (name, None) if modified is not None else split_suffix(name)
+    if suffix is not None:
+        modified = video_modified(v, stem)
     iri = _iri("video", stem)
-    if stem not in index.videos:
-        withdrawn = version().manifest.withdrawn.get(stem)
+    if modified is None:
+        withdrawn = v.manifest.withdrawn.get(stem)
         g.publisher_format = negotiate(suffix)  # so that the error speaks the format asked for
         if withdrawn is not None:
             raise Withdrawn(iri, withdrawn)
         abort(404, f"no video {stem}")
-    return _serve("video", iri, suffix, modified=index.videos[stem].modified)
+    return _serve("video", iri, suffix, modified=modified)
 
 
 @bp.route("/person/<name>")
