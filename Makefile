@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 STORE  ?= var/store
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/build_bench.py
+
+bench-web: install  # needs wrk (Debian: apt-get install -y wrk)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/web_bench.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
