@@ -64,7 +64,8 @@ class Description:
         return values[0].value if values else None
 
     def label(self, iri: str) -> str:
-        return self.one(iri, SCHEMA + "name") or self.one(iri, RDFS + "label") or iri
+        """The French name where there are several (the pages are in French)."""
+        return self.in_language(iri, SCHEMA + "name", "fr") or self.in_language(iri, RDFS + "label", "fr") or iri
 
     def link(self, iri: str) -> Link:
         return Link(href(iri, self.base), self.label(iri))
