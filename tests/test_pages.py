@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from werkzeug.exceptions import NotFound
 
+from publisher.terms import fold
 from tests.conftest import LiveServer, serve
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -203,3 +204,20 @@ def test_home_links_to_the_browse_pages_and_the_dataset(live_server: LiveServer)
 def test_static_css_is_served(live_server: LiveServer) -> None:
     css = live_server.get("/static/style.css")
     assert css.status == 200 and css.media_type == "text/css"
+
+
+def browsed(html: str, kind: str) -> list[tuple[str, int]]:
+    return [(slug, int(n)) for slug, n in re.findall(rf'<li><a href="/{kind}/([^"]+)">[^<]*</a> <span class="count">\((\d+)\)', html)]
+
+
+def test_people_and_institutions_sort_by_name_or_by_talks(live_server: LiveServer) -> None:
+    page = live_server.get("/person/", BROWSER).text
+    by_name = browsed(page, "person")
+    names = re.findall(r'<li><a href="/person/[^"]+">([^<]*)</a>', page)
+    assert len(names) == 7 and names == sorted(names, key=fold)  # "Adrien Jean-Guy Passant" first
+    by_talks = browsed(live_server.get("/person/?sort=talks", BROWSER).text, "person")
+    assert by_talks[0] == ("rival-madina", 2) and sorted(by_talks) == sorted(by_name)
+    assert [n for _, n in by_talks] == sorted((n for _, n in by_talks), reverse=True)
+    organizations = browsed(live_server.get("/organization/?sort=talks", BROWSER).text, "organization")
+    assert organizations[0] == ("lirsa-cnam", 5)
+    assert live_server.get("/person/?sort=age", BROWSER).status == 400

@@ -39,9 +39,12 @@ class Named:
     slug: str
     name: str
     folded: str
+    talks: int = 0
 
 
 SORTS = ("title", "views", "date")
+NAME_SORTS = ("name", "talks")
+_TALK_LINK = {"Person": SCHEMA + "creator", "Organization": SCHEMA + "sourceOrganization"}
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*\Z")  # what an id must look like to be asked of the store
 
 
@@ -56,7 +59,18 @@ class Catalogue:
         self.people = _named(version, "Person", len(iris.person("")))
         self.organizations = _named(version, "Organization", len(iris.organization("")))
         self._sorted: dict[str, list[Video]] = {}
+        self._by_talks: dict[str, list[Named]] = {}
         self._lock = threading.Lock()
+
+    def sorted_names(self, kind: str, sort: str) -> list[Named]:
+        """People or organizations by name, or by number of talks (most first, then by name)."""
+        names = self.people if kind == "person" else self.organizations
+        if sort != "talks":
+            return names
+        with self._lock:
+            if kind not in self._by_talks:
+                self._by_talks[kind] = sorted(names, key=lambda n: -n.talks)  # stable: ties by name
+            return self._by_talks[kind]
 
     def sorted_videos(self, sort: str) -> list[Video]:
         with self._lock:
@@ -81,7 +95,12 @@ class Catalogue:
 
 def _named(version: PublishedVersion, cls: str, prefix_length: int) -> list[Named]:
     rows = describe.select(version, describe.NAMES, terms={"class": ox.NamedNode(SCHEMA + cls)})
-    found = [Named(r["thing"][prefix_length:], r["name"], fold(f"{r['name']} | {r['alternates'] or ''}")) for r in rows]
+    counts = describe.select(version, describe.TALK_COUNTS, terms={"link": ox.NamedNode(_TALK_LINK[cls])})
+    talks = {r["thing"]: int(r["n"]) for r in counts}
+    found = [
+        Named(r["thing"][prefix_length:], r["name"], fold(f"{r['name']} | {r['alternates'] or ''}"), talks.get(r["thing"], 0))
+        for r in rows
+    ]
     return sorted(found, key=lambda n: (n.folded, n.slug))
 
 

@@ -81,6 +81,11 @@ SELECT ?thing ?name (GROUP_CONCAT(?alt; separator=" | ") AS ?alternates) WHERE {
   ?thing a $class ; schema:name ?name OPTIONAL { ?thing schema:alternateName ?alt }
 } GROUP BY ?thing ?name"""
 
+# How many talks each person (linked by schema:creator) or institution (schema:sourceOrganization) has.
+TALK_COUNTS = _PREFIXES + """
+SELECT ?thing (COUNT(DISTINCT ?video) AS ?n) WHERE { ?video $link ?thing } GROUP BY ?thing"""
+
+
 def bind(query: str, **terms: ox.NamedNode) -> str:
     """The query with each `$name` replaced by a term in SPARQL syntax.
 

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from publisher.errors import PublisherError
 from publisher.terms import Iris
 from publisher.web import describe, jsonld, pages
-from publisher.web.catalogue import SORTS, catalogue, video_modified
+from publisher.web.catalogue import NAME_SORTS, SORTS, catalogue, video_modified
 from publisher.web.http import PREFLIGHT, Links, Representation, RepresentationCache, make_representation, respond
 from publisher.web.media import BY_NAME, FORMATS, HTML, Format, negotiate, serialize, split_suffix
 from publisher.web.versions import version
@@ -44,6 +44,7 @@ class Withdrawn(PublisherError):
 
 
 SORT_NAMES = {"title": "titre", "views": "vues", "date": "date"}
+NAME_SORT_NAMES = {"name": "nom", "talks": "nombre de vidéos"}
 
 
 @bp.app_template_global()
@@ -189,15 +190,21 @@ def videos() -> Response:
 
 @bp.route("/person/")
 def people() -> Response:
-    return _page("names.html", lambda: {
-        "items": pages.paginate(catalogue(version()).people), "kind": "person", "title": "Intervenants",
-    })
+    return _names("person", "Intervenants")
 
 
 @bp.route("/organization/")
 def organizations() -> Response:
+    return _names("organization", "Institutions")
+
+
+def _names(kind: str, title: str) -> Response:
+    sort = request.args.get("sort", "name")
+    if sort not in NAME_SORTS:
+        abort(400, f"sort must be one of {', '.join(NAME_SORTS)}")
     return _page("names.html", lambda: {
-        "items": pages.paginate(catalogue(version()).organizations), "kind": "organization", "title": "Institutions",
+        "items": pages.paginate(catalogue(version()).sorted_names(kind, sort)), "kind": kind, "title": title,
+        "sort": sort, "sorts": NAME_SORTS, "sort_names": NAME_SORT_NAMES,
     })
 
 
