@@ -98,8 +98,9 @@ def build(
         raise
     clock.lap(report, "switch")
     report.rejected = len(report.rejections)
-    if report.rejections:
-        write_rejects(Path(settings.rejects), report.rejections)
+    rejects = Path(settings.rejects)
+    if report.rejections or rejects.exists():  # an earlier run's rejects must not look current
+        write_rejects(rejects, report.rejections)
     if version is not None:  # published: readers see it now; its dumps follow
         report.version = version.id
         write_dumps(version)

@@ -228,3 +228,11 @@ def test_named_questions_from_the_command_line(runner: CliRunner, settings: Sett
     for bad in (["--param", "institution"], ["--param", "nobody=x"]):
         refused = runner.invoke(main, ["query", "--named", "speakers-of-institution", *bad, "--store", settings.store])
         assert refused.exit_code == 2, refused.output
+
+
+def test_a_clean_run_empties_an_earlier_rejects_file(tmp_path: Path, settings: Settings):
+    build([write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina", duration="12:75")])], settings)
+    rejects = Path(settings.rejects)
+    assert len(rejects.read_text(encoding="utf-8").splitlines()) == 1
+    assert build([write_jsonl(tmp_path / "2.jsonl", [talk("a", "A", "RIVAL Madina")])], settings).exit_code == 0
+    assert rejects.read_text(encoding="utf-8") == ""
