@@ -11,13 +11,11 @@ from collections.abc import Iterable, Iterator
 from publisher.entities import Institution, Person, Registry, Theme
 from publisher.model import Record
 from publisher.terms import (
-    DCAT,
     DCTERMS,
     OWL,
     RDFS,
     SCHEMA,
     SKOS,
-    VOID,
     XSD,
     A,
     Iris,
@@ -34,11 +32,11 @@ S = {name: iri(SCHEMA + name) for name in (
     "datePublished", "keywords", "about", "creator", "contributor", "sourceOrganization", "url",
     "embedUrl", "contentUrl", "thumbnailUrl", "license", "roleName", "affiliation", "position",
     "givenName", "familyName", "alternateName", "parentOrganization", "sameAs",
-    "inDefinedTermSet", "dateModified", "distribution", "encodingFormat", "hasDefinedTerm",
+    "inDefinedTermSet", "dateModified", "hasDefinedTerm",
 )}
 D = {name: iri(DCTERMS + name) for name in (
     "identifier", "title", "description", "language", "issued", "subject", "creator", "license",
-    "modified", "format",
+    "modified",
 )}
 RDFS_LABEL = iri(RDFS + "label")
 OWL_SAME_AS = iri(OWL + "sameAs")
@@ -220,4 +218,4 @@ def as_ntriples(triples: Iterable[str]) -> str:
     return "".join(f"{t} .\n" for t in triples)
 
 
-__all__ = ["Mapper", "as_ntriples", "DCAT", "VOID"]
+__all__ = ["Mapper", "as_ntriples"]

@@ -19,7 +19,15 @@ class Store(Protocol):
         ...
 
     def begin(self) -> VersionWriter:
-        """Start preparing a new version aside; readers see nothing of it until commit."""
+        """Take the build lock and start preparing a new version aside; readers see nothing of it."""
+        ...
+
+    def commit(self, writer: VersionWriter, keep: int) -> PublishedVersion:
+        """Point readers at the finished version, drop versions beyond `keep`, release the lock."""
+        ...
+
+    def abort(self, writer: VersionWriter) -> None:
+        """Throw the unfinished version away and release the lock."""
         ...
 
 
