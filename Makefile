@@ -4,8 +4,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 STORE  ?= var/store
+YASGUI_VERSION ?= 4.6.2
+YASGUI_DIR = publisher/web/static/yasgui
 
-.PHONY: install run test lint bench bench-web clean
+.PHONY: install run test lint bench bench-web yasgui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,12 @@ bench: install
 bench-web: install  # needs wrk (Debian: apt-get install -y wrk)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/web_bench.py
+
+yasgui:  # the query UI's two built files from npm (see publisher/web/static/yasgui/README.md)
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) >/dev/null && tar xzf *.tgz) \
+	  && cp $$tmp/package/build/yasgui.min.js $$tmp/package/build/yasgui.min.css $(YASGUI_DIR)/; \
+	  status=$$?; rm -rf $$tmp; exit $$status
+	sha256sum $(YASGUI_DIR)/yasgui.min.js $(YASGUI_DIR)/yasgui.min.css
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
