@@ -215,14 +215,16 @@ def dump_command(fmt: str, output: Path | None, **options: Any) -> None:
 
 
 @main.command("serve")
-@setting_options("store", "base", "host", "port")
+@setting_options("store", "base", "host", "port", "sparql_timeout", "sparql_rows", "sparql_workers", "sparql_services",
+                 "max_request_bytes")
 @click.option(
     "--workers", "gunicorn_workers", type=click.IntRange(min=0), default=0, show_default=True,
     help="0: Werkzeug's threaded server; N: gunicorn with N worker processes.",
 )
 def serve_command(gunicorn_workers: int, **options: Any) -> None:
     """Serve the published store over HTTP: resources in HTML, Turtle, JSON-LD, N-Triples and
-    RDF/XML, browse and search pages. New publications are served without a restart.
+    RDF/XML, browse and search pages, the SPARQL endpoint /sparql and the questions of queries/
+    at /api/queries. New publications are served without a restart.
 
     With --base, check first that the store was published under that base.
     """

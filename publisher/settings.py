@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("title", "Vidéos de la recherche en sciences de gestion", "Title of the dataset."),
     Setting("host", "127.0.0.1", "Address `serve` listens on (0.0.0.0 for every interface)."),
     Setting("port", 5000, "Port `serve` listens on.", int),
+    Setting("sparql_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped (its worker process is killed).",
+            float),
+    Setting("sparql_rows", 10000, "Most rows (or triples) a SPARQL answer holds; a longer one is cut and says so.", int),
+    Setting("sparql_workers", 2, "Query worker processes per web process: how many queries run at once.", int),
+    Setting("sparql_services", "", "Comma-separated endpoint IRIs a query may call with SERVICE (none by default)."),
+    Setting("max_request_bytes", 65536, "Largest request body accepted (a larger one gets 413).", int),
 )
 
 
@@ -65,6 +71,11 @@ class Settings:
     title: str = "Vidéos de la recherche en sciences de gestion"
     host: str = "127.0.0.1"
     port: int = 5000
+    sparql_timeout: float = 30.0
+    sparql_rows: int = 10000
+    sparql_workers: int = 2
+    sparql_services: str = ""
+    max_request_bytes: int = 65536
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -77,6 +88,13 @@ class Settings:
             raise UsageError("--workers must be 0 (one per core) or more")
         if not 0 <= self.port <= 65535:
             raise UsageError(f"--port must be between 0 and 65535, got {self.port}")
+        if self.sparql_timeout <= 0 or self.sparql_rows < 1 or self.sparql_workers < 1 or self.max_request_bytes < 1024:
+            raise UsageError("--sparql-timeout must be positive, --sparql-rows and --sparql-workers at least 1, "
+                             "--max-request-bytes at least 1024")
+
+    @property
+    def allowed_services(self) -> frozenset[str]:
+        return frozenset(iri.strip() for iri in self.sparql_services.split(",") if iri.strip())
 
     @property
     def worker_count(self) -> int:
@@ -105,11 +123,12 @@ def load_settings(env: Mapping[str, str] | None = None, **given: Any) -> Setting
 
 
 def _convert(setting: Setting, text: str) -> Any:
-    if setting.type is int:
+    if setting.type in (int, float):
         try:
-            return int(text)
+            return setting.type(text)
         except ValueError:
-            raise UsageError(f"{setting.env} must be an integer, got {text!r}") from None
+            kind = "an integer" if setting.type is int else "a number"
+            raise UsageError(f"{setting.env} must be {kind}, got {text!r}") from None
     return text
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -107,15 +108,16 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def serve(directory: Path, inputs: list[Path]) -> Iterator[LiveServer]:
-
+def serve(directory: Path, inputs: list[Path], **overrides: Any) -> Iterator[LiveServer]:
+    """`overrides`: settings other than the store and the base (e.g. sparql_timeout)."""
     from publisher.web import create_app
 
     store = str(directory / "store")
-    app = create_app(Settings(store=store, base=BASE))
+    app = create_app(Settings(store=store, base=BASE, **overrides))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     url = f"http://127.0.0.1:{server.server_port}/"
-    live = LiveServer(url, Settings(store=store, base=url, rejects=str(directory / "rejects.jsonl"), workers=1), app)
+    live = LiveServer(url, Settings(store=store, base=url, rejects=str(directory / "rejects.jsonl"), workers=1, **overrides),
+                      app)
     app.config["PUBLISHER_SETTINGS"] = live.settings  # the base is known once the port is
     live.publish(*inputs, now="2026-01-01T00:00:00Z")
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -126,6 +128,7 @@ def serve(directory: Path, inputs: list[Path]) -> Iterator[LiveServer]:
         server.shutdown()
         server.server_close()
         thread.join()
+        app.extensions["publisher.query_pool"].close()
 
 
 @pytest.fixture(scope="module")

@@ -164,31 +164,3 @@ def test_the_requests_that_count_as_foreign() -> None:
         "https://lov.linkeddata.es/dataset/lov/api/v2/autocomplete/terms?q=a", "http://localhost:5000/x",
     ]) == ["https://lov.linkeddata.es/dataset/lov/api/v2/autocomplete/terms?q=a", "http://localhost:5000/x"]
 
-
-# --- until the SPARQL endpoint lands: a stand-in answering what the UI asks ---------------
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from flask import Blueprint, Response, current_app, request
-
-    from publisher.querying import run_query
-    from tests.conftest import DATA, serve
-
-    stand_in = Blueprint("sparql_stand_in", __name__)
-
-    @stand_in.route("/sparql", methods=["GET", "POST"])
-    def sparql() -> Response:
-        import pyoxigraph as ox
-
-        from publisher.web.query_ui import render_query_ui
-
-        if "query" not in request.values:
-            return render_query_ui()
-        results = run_query(current_app.config["PUBLISHER_SETTINGS"], request.values["query"])
-        return Response(results.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")
-
-    for live in serve(tmp_path_factory.mktemp("live"), [DATA]):
-        live.app.register_blueprint(stand_in)
-        yield live
-

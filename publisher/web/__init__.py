@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from publisher.settings import Settings, load_settings
-from publisher.web import dataset, errors, resources
+from publisher.web import api, dataset, engine, errors, resources, sparql
 from publisher.web.catalogue import Catalogues, VideoDates
 from publisher.web.http import RepresentationCache
 from publisher.web.versions import Versions
@@ -24,7 +24,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["publisher.representations"] = RepresentationCache()
     app.extensions["publisher.catalogues"] = Catalogues()
     app.extensions["publisher.video_dates"] = VideoDates()
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    engine.install(app)
     errors.register(app)
     app.register_blueprint(resources.bp)
     app.register_blueprint(dataset.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(api.bp)
     return app

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Generic, Protocol, TypeVar
 
 from flask import Response, request
 from werkzeug.http import http_date, quote_etag
@@ -50,8 +51,16 @@ def make_representation(body: bytes, fmt: Format) -> Representation:
     return Representation(body, fmt, hashlib.blake2b(body, digest_size=16).hexdigest())
 
 
-class RepresentationCache:
-    """A bounded LRU of representations, shared by the threads of one process.
+class _HasBody(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+V = TypeVar("V", bound=_HasBody)
+
+
+class BodyCache(Generic[V]):
+    """A bounded LRU of representations (or any value with a `body`), shared by the threads of one process.
 
     Bounded by bytes (64 MiB by default), so that a crawler walking the whole catalogue keeps
     the memory of a process flat.
@@ -61,16 +70,25 @@ class RepresentationCache:
         self.budget = budget
         self.max_body = max_body
         self.size = 0
-        self._items: OrderedDict[tuple[str, str, str], Representation] = OrderedDict()
+        self._items: OrderedDict[tuple[str, ...], V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: tuple[str, str, str], make: Callable[[], Representation]) -> Representation:
+    def get(self, key: tuple[str, ...]) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                return found
+            return found
+
+    def get_or_make(self, key: tuple[str, ...], make: Callable[[], V]) -> V:
+        found = self.get(key)
+        if found is not None:
+            return found
         made = make()  # outside the lock: two threads may both make it, and that is harmless
+        self.put(key, made)
+        return made
+
+    def put(self, key: tuple[str, ...], made: V) -> None:
         if len(made.body) <= self.max_body:
             with self._lock:
                 replaced = self._items.pop(key, None)
@@ -79,7 +97,9 @@ class RepresentationCache:
                 while self.size > self.budget:
                     _, evicted = self._items.popitem(last=False)
                     self.size -= len(evicted.body)
-        return made
+
+
+RepresentationCache = BodyCache[Representation]
 
 
 @dataclass(frozen=True)

@@ -81,4 +81,5 @@ def serialize(triples: list[ox.Triple], fmt: Format) -> bytes:
     return ox.serialize(ordered, format=fmt.rdf, prefixes=prefixes) or b""
 
 
-PREFIXES = {**TERM_PREFIXES, "prov": "http://www.w3.org/ns/prov#"}  # prov: for withdrawn resources (410)
+PREFIXES = {**TERM_PREFIXES, "prov": "http://www.w3.org/ns/prov#",  # prov: for withdrawn resources (410)
+            "sd": "http://www.w3.org/ns/sparql-service-description#"}  # sd: for the SPARQL service description

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import Response, render_template, url_for
 
 from publisher.named_queries import load_queries
 from publisher.terms import PREFIXES
@@ -41,7 +41,7 @@ def prefix_lines() -> str:
 
 
 def render_query_ui() -> Response:
-    endpoint = f"{request.script_root}/sparql"
+    endpoint = url_for("sparql.endpoint")
     base = version().manifest.base
     config: dict[str, Any] = {
         "endpoint": endpoint,
@@ -50,4 +50,6 @@ def render_query_ui() -> Response:
         "examples": examples(),
     }
     html = render_template("query.html", endpoint=endpoint, config=config, examples=examples())
-    return Response(html, mimetype="text/html")
+    response = Response(html, mimetype="text/html")
+    response.headers["Vary"] = "Accept"  # /sparql answers data to other clients
+    return response

@@ -1,0 +1,84 @@
+"""What a public endpoint must refuse before a query reaches the engine.
+
+Oxigraph evaluates `SERVICE` by calling the remote endpoint itself, so a query naming one
+would make the server send requests anywhere. The text is scanned, with comments, strings and
+IRIs told apart from keywords, and a `SERVICE` keyword is refused unless it names an
+endpoint of the allow-list. The scan errs on the side of refusing: a prefixed name spelt like
+the keyword (`ex:a.SERVICE`) is refused too, which costs a rename, never a request.
+
+Updates never run (the engine is only asked to query), but one sent here gets a clear word
+rather than a parser message about a missing SELECT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from publisher.errors import UsageError
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n\r]*)
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+      | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+      | (?P<word>[^\W\d][\w.:-]*)
+      | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+class QueryRefused(UsageError):
+    """A query this endpoint will not evaluate (a 400 on the web)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+
+    @property
+    def keyword(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokens(text: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            yield Token(kind, match.group())
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, or an update keyword, from the first keyword after the prologue."""
+    for token in tokens(text):
+        if token.keyword in _QUERY_FORMS or token.keyword in _UPDATE_KEYWORDS:
+            return token.keyword
+    return None
+
+
+def is_update(text: str) -> bool:
+    return query_form(text) in _UPDATE_KEYWORDS
+
+
+def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> None:
+    """Raise QueryRefused for an update or a SERVICE call to an endpoint not allowed."""
+    if is_update(text):
+        raise QueryRefused("this endpoint answers queries only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) "
+                           "is not accepted; the data changes only when `publisher build` publishes")
+    listed = list(tokens(text))
+    for position, token in enumerate(listed):
+        if token.keyword != "SERVICE":
+            continue
+        following = [t for t in listed[position + 1:position + 3] if t.keyword != "SILENT"]
+        endpoint = following[0].text[1:-1] if following and following[0].kind == "iri" else None
+        if endpoint is None or endpoint not in allowed_services:
+            named = f" <{endpoint}>" if endpoint else ""
+            allowed = ", ".join(sorted(allowed_services)) or "none"
+            raise QueryRefused(f"SERVICE{named} is refused: this endpoint sends no requests to other endpoints "
+                               f"(allowed endpoints, written as full IRIs: {allowed})")
