@@ -4,6 +4,9 @@ Builds data/ into a temporary store published under http://127.0.0.1:PORT/ (a fr
 runs `publisher serve` on that port, checks that each page answers 200 and loads nothing
 from another host, and writes a 1280x900 PNG of each to docs/screenshots/.
 
+The query UI is used before its picture is taken: a question of the library is run in it
+and the shot shows its result table (Chromium driven over the DevTools protocol, benchmarks/browser.py).
+
     .venv/bin/python benchmarks/screenshots.py [--out docs/screenshots] [--data data]
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -24,7 +28,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+try:
+    from benchmarks.browser import Browser, BrowserError, Page, foreign_requests
+except ModuleNotFoundError:  # run as a script: benchmarks/ itself is on the path
+    from browser import Browser, BrowserError, Page, foreign_requests  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -41,6 +51,11 @@ PAGES: dict[str, str] = {
     "theme": "theme/innovation-publique",
     "dataset": "dataset",
     "stats": "dataset/stats",
+}
+
+# file name (without .png) -> (path of the query UI, the question of queries/ run in it)
+RUNS: dict[str, tuple[str, str]] = {
+    "query-ui": ("sparql", "speakers-of-institution"),
 }
 
 CHROMIUM_FLAGS = [
@@ -194,6 +209,49 @@ def capture(chromium: str, url: str, out: Path, timeout: float = 90) -> None:
     check_png(out)
 
 
+# The query UI's active tab panel, and what its result table shows (header, then cell texts by row).
+PANEL = "document.getElementById(document.querySelector('.tabsList .tab.active a').getAttribute('aria-controls'))"
+TABLE = f"""(() => {{
+  const table = {PANEL}.querySelector('.yasr_results table');
+  const rows = table ? [...table.querySelectorAll('tbody tr')].filter(r => !r.querySelector('.dt-empty')) : [];
+  return rows.length > 0 && {{
+    head: [...table.querySelectorAll('thead th')].map(th => th.innerText.trim()),
+    rows: rows.map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim())),
+  }};
+}})()"""
+
+
+def run_tab(page: Page, title: str) -> dict[str, list[Any]]:
+    """Select the query UI's tab called title, press its run button, and return the result table."""
+    found = page.evaluate(f"""(() => {{
+      const tabs = [...document.querySelectorAll('.tabsList .tab a')];
+      const tab = tabs.find(a => a.querySelector('span').textContent === {json.dumps(title)});
+      return tab !== undefined && (tab.click(), true);
+    }})()""")
+    if not found:
+        raise BrowserError(f"the query UI has no tab {title!r}")
+    page.evaluate(f"{PANEL}.querySelector('.yasqe_queryButton').click()")
+    return page.wait_for(TABLE)  # type: ignore[no-any-return]
+
+
+def capture_run(chromium: str, url: str, question: str, out: Path) -> None:
+    """A WIDTH x HEIGHT PNG of the query UI at url once the library's question has been run in it."""
+    from publisher.named_queries import load_queries
+
+    try:
+        with Browser(chromium, WIDTH, HEIGHT) as browser:
+            page = browser.open(url)
+            run_tab(page, load_queries()[question].title)
+            foreign = foreign_requests(page.requests)
+            if foreign:
+                raise ScreenshotError(f"{url} asked for resources outside 127.0.0.1: {', '.join(foreign)}")
+            page.evaluate("document.activeElement.blur()")  # no blinking caret in the picture
+            page.screenshot(out)
+    except BrowserError as failure:
+        raise ScreenshotError(f"chromium on {url}: {failure}") from None
+    check_png(out)
+
+
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from the PNG's IHDR chunk."""
     head = path.read_bytes()[:24]
@@ -209,8 +267,9 @@ def check_png(path: Path) -> None:
         raise ScreenshotError(f"{path} is {size[0]}x{size[1]}, not {WIDTH}x{HEIGHT}")
 
 
-def take_screenshots(out_dir: Path, pages: Mapping[str, str] = PAGES, data: Path = DATA) -> dict[str, Path]:
-    """Build data into a temporary store, serve it, and write out_dir/{name}.png for each page."""
+def take_screenshots(out_dir: Path, pages: Mapping[str, str] = PAGES, data: Path = DATA,
+                     runs: Mapping[str, tuple[str, str]] = RUNS) -> dict[str, Path]:
+    """Build data into a temporary store, serve it, and write out_dir/{name}.png for each page and run."""
     chromium = find_chromium()
     with tempfile.TemporaryDirectory(prefix="screenshots-") as scratch:
         port = free_port()
@@ -223,6 +282,11 @@ def take_screenshots(out_dir: Path, pages: Mapping[str, str] = PAGES, data: Path
                 check_page(url)
                 shots[name] = out_dir / f"{name}.png"
                 capture(chromium, url, shots[name])
+            for name, (path, question) in runs.items():
+                url = base + path
+                check_page(url)
+                shots[name] = out_dir / f"{name}.png"
+                capture_run(chromium, url, question, shots[name])
             return shots
 
 
@@ -238,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshots: {failure}", file=sys.stderr)
         return 1
     for name, path in shots.items():
-        print(f"{name:<13} {PAGES[name]:<32} {path} ({path.stat().st_size // 1024} kB)")
+        shown = PAGES.get(name) or " ".join(RUNS[name])
+        print(f"{name:<13} {shown:<32} {path} ({path.stat().st_size // 1024} kB)")
     print(f"{len(shots)} screenshots in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from benchmarks.browser import Browser, Page, foreign_requests
-from benchmarks.screenshots import HEIGHT, WIDTH, foreign_resources
+from benchmarks.screenshots import HEIGHT, PANEL, WIDTH, foreign_resources, run_tab
 from publisher.named_queries import QUERIES, load_queries, run_named
 from publisher.terms import PREFIXES
 from tests.conftest import LiveServer
@@ -25,16 +25,6 @@ ASSETS = {
     "/static/style.css": "text/css",
 }
 
-# The active tab's panel, and what its result table shows (header, then cell texts by row).
-PANEL = "document.getElementById(document.querySelector('.tabsList .tab.active a').getAttribute('aria-controls'))"
-TABLE = f"""(() => {{
-  const table = {PANEL}.querySelector('.yasr_results table');
-  const rows = table ? [...table.querySelectorAll('tbody tr')].filter(r => !r.querySelector('.dt-empty')) : [];
-  return rows.length && {{
-    head: [...table.querySelectorAll('thead th')].map(th => th.innerText.trim()),
-    rows: rows.map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim())),
-  }};
-}})()"""
 EDITOR = f"{PANEL}.querySelector('.CodeMirror').CodeMirror"
 TAB_NAMES = "[...document.querySelectorAll('.yasgui .tabsList .tab a span')].map(s => s.textContent)"
 
@@ -83,19 +73,13 @@ def open_ui(browser: Browser, live_server: LiveServer) -> Page:
     return page
 
 
-def select_and_run(page: Page, title: str) -> dict:
-    page.evaluate(f"[...document.querySelectorAll('.tabsList .tab a')].find(a => a.querySelector('span').textContent === {json.dumps(title)}).click()")
-    page.evaluate(f"{PANEL}.querySelector('.yasqe_queryButton').click()")
-    return page.wait_for(TABLE)  # type: ignore[no-any-return]
-
-
 @pytest.mark.slow
 def test_chromium_runs_a_tab_and_shows_the_result_table(browser: Browser, live_server: LiveServer) -> None:
     page = open_ui(browser, live_server)
     library = load_queries()
     assert page.evaluate(TAB_NAMES) == [q.title for q in library.values()]
 
-    table = select_and_run(page, library["top-institutions"].title)
+    table = run_tab(page, library["top-institutions"].title)
     expected = [s["name"].value for s in run_named(live_server.settings, "top-institutions")]
     assert len(expected) >= 3
     assert table["head"] == ["organization", "name", "talks"]
@@ -103,7 +87,7 @@ def test_chromium_runs_a_tab_and_shows_the_result_table(browser: Browser, live_s
     assert table["rows"][0][0] == "organization:cnam", "our IRIs are shown with their prefix"
 
     # A question with parameters answers its defaults as it is (the endpoint binds the header's).
-    table = select_and_run(page, library["speakers-of-institution"].title)
+    table = run_tab(page, library["speakers-of-institution"].title)
     expected = [s["name"].value for s in run_named(live_server.settings, "speakers-of-institution")]
     assert len(expected) >= 3
     assert [row[table["head"].index("name")] for row in table["rows"]] == expected
@@ -115,7 +99,7 @@ def test_chromium_runs_a_tab_and_shows_the_result_table(browser: Browser, live_s
 @pytest.mark.slow
 def test_the_bar_chart_view_draws_a_bar_per_row(browser: Browser, live_server: LiveServer) -> None:
     page = open_ui(browser, live_server)
-    table = select_and_run(page, load_queries()["top-institutions"].title)
+    table = run_tab(page, load_queries()["top-institutions"].title)
     assert page.evaluate(f"{PANEL}.querySelector('.yasr .select_table').classList.contains('selected')"), \
         "the table stays the default view"
 
