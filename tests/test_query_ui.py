@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
 from benchmarks.browser import Browser, Page, foreign_requests
-from benchmarks.screenshots import HEIGHT, PANEL, WIDTH, foreign_resources, run_tab
+from benchmarks.screenshots import HEIGHT, PANEL, TABLE, WIDTH, foreign_resources, run_tab
 from publisher.named_queries import QUERIES, load_queries, run_named
 from publisher.terms import PREFIXES
 from tests.conftest import LiveServer
@@ -59,6 +60,15 @@ def test_every_question_of_the_library_is_a_tab_with_its_file_as_query(live_serv
     assert config["prefixes"]["person"] == live_server.url + "person/"
     assert config["prefixes"].items() >= PREFIXES.items()
     assert all(f"PREFIX {name}: <{iri}>\n" in config["newTabQuery"] for name, iri in PREFIXES.items())
+
+
+def test_the_page_honours_the_script_root(live_server: LiveServer) -> None:
+    client = live_server.app.test_client()
+    page = client.get("/sparql", headers={"Accept": HTML}, base_url="http://127.0.0.1/catalogue/")
+    assert page.status_code == 200 and page.headers["Vary"] == "Accept"
+    html = page.get_data(as_text=True)
+    assert page_config(html)["endpoint"] == "/catalogue/sparql"
+    assert all(f'"/catalogue{path}"' in html for path in ASSETS)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +150,18 @@ def test_typing_completes_our_prefixes_and_asks_no_other_host(browser: Browser, 
     text = page.wait_for(f"{EDITOR}.getValue().includes('person: <') && {EDITOR}.getValue()")
     assert f"PREFIX person: <{live_server.url}person/>\n" in text
     assert foreign_requests(page.requests) == []
+
+
+@pytest.mark.slow
+def test_a_shared_link_opens_on_its_own_query_and_runs_it(browser: Browser, live_server: LiveServer) -> None:
+    query = "SELECT ?name WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?name } ORDER BY ?name"
+    endpoint = live_server.url + "sparql"
+    page = browser.open(f"{endpoint}#{urlencode({'query': query, 'endpoint': endpoint})}")
+    table = page.wait_for(TABLE)
+    assert page.evaluate(f"{EDITOR}.getValue()") == query
+    names = [row[-1] for row in table["rows"]]
+    assert table["head"][-1] == "name" and len(names) >= 5 and names == sorted(names)
+    assert page.evaluate(f"{TAB_NAMES}.length") == len(load_queries()) + 1, "and the library's tabs beside it"
 
 
 def test_the_requests_that_count_as_foreign() -> None:

@@ -28,8 +28,9 @@
     },
   });
 
+  const fromLink = yasgui.getTab() !== undefined; // a shared link's query (#query=...) is a tab already and stays in front
   config.examples.forEach((example, i) => {
-    yasgui.addTab(i === 0, {
+    yasgui.addTab(i === 0 && !fromLink, {
       name: example.title,
       yasqe: { value: example.query, editorHeight: "220px" },
       // The table's simple view: values without their datatype, IRIs without <>.
