@@ -63,7 +63,8 @@ class Browser:
         self._messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._events: list[dict[str, Any]] = []
         self._next_id = 0
-        threading.Thread(target=self._read, name="chromium-pipe", daemon=True).start()
+        self._reader = threading.Thread(target=self._read, name="chromium-pipe", daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         pending = b""
@@ -137,6 +138,7 @@ class Browser:
         except subprocess.TimeoutExpired:
             os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+        self._reader.join(timeout=10)  # it ends at the pipe's end; only then may its descriptor close
         os.close(self._out)
         os.close(self._in)
         self._profile.cleanup()
