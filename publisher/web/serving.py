@@ -40,5 +40,8 @@ def serve(settings: Settings, workers: int = 0) -> None:
         # Sync workers take one request per connection, so the kernel spreads requests over the
         # workers; threaded workers keep each kept-alive connection, and a burst of connections
         # can all land on one worker (measured: 1,300 instead of 4,700 req/s on two cores).
+        # The longest request line gunicorn allows, for SPARQL queries sent by GET; a worker is
+        # restarted only well after a query would have been stopped.
         _Gunicorn(app, {"bind": f"{settings.host}:{settings.port}", "workers": workers, "worker_class": "sync",
-                        "accesslog": "-"}).run()
+                        "accesslog": "-", "limit_request_line": 8190,
+                        "timeout": int(settings.sparql_timeout) + 30}).run()
