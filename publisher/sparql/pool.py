@@ -57,6 +57,7 @@ class QueryPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        self._warmed = 0
 
     def run(self, job: Job) -> Answer | Failure:
         started = time.monotonic()
@@ -80,6 +81,21 @@ class QueryPool:
             return answer
         finally:
             self._slots.release()
+
+    def warm(self, job: Job) -> None:
+        """Start a worker and let it open the store with `job`, ahead of the first real query
+        (starting the fork server and opening the store take most of a second)."""
+        with self._lock:
+            if os.getpid() == self._warmed:
+                return
+            self._warmed = os.getpid()
+        threading.Thread(target=self._warm, args=(job,), name="sparql-warm", daemon=True).start()
+
+    def _warm(self, job: Job) -> None:
+        try:
+            self.run(job)
+        except PublisherError:
+            pass  # the first real query will meet the same problem and report it
 
     def _take(self) -> _Worker:
         with self._lock:

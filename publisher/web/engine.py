@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import quote_etag
 
-from publisher.errors import UsageError
+from publisher.errors import PublisherError, UsageError
 from publisher.sparql.guard import check_query
 from publisher.sparql.pool import EngineFailed, QueryPool, QueryTimeout
 from publisher.sparql.results import BY_NAME, Answer
@@ -51,6 +51,17 @@ def install(app: Flask) -> None:
     app.extensions["publisher.query_pool"] = QueryPool(s.sparql_workers, s.sparql_timeout)
     app.extensions["publisher.answers"] = BodyCache[CachedAnswer](budget=128 * 1024 * 1024, max_body=8 * 1024 * 1024)
     app.extensions["publisher.timed_out"] = _TimedOut()
+    app.before_request(_warm_pool)
+
+
+def _warm_pool() -> None:
+    """At a process's first request, a query worker starts and opens the store in the background."""
+    pool: QueryPool = current_app.extensions["publisher.query_pool"]
+    try:
+        v = version()
+    except PublisherError:
+        return  # nothing published yet
+    pool.warm(Job(str(v.path), "ASK {}", v.manifest.base))
 
 
 def answer(question: Question, solutions_format: str | None, graph_format: str | None) -> CachedAnswer:
