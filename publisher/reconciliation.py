@@ -40,7 +40,7 @@ MATCH_SCORE = 92.0  # the lowest score that may be a match...
 MATCH_GAP = 5.0  # ...when the next candidate is at least this far behind
 
 _WORD = re.compile(r"[^\W_]+")
-_INITIAL = re.compile(r"^[^\W\d_](?:\.|$)")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+|[^\W\d_]")  # `M.`, `J.-P.`, `J.P.`, `M`
 _SMALL_WORDS = frozenset({"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "pour", "a", "au", "aux", "of", "and"})
 
 
@@ -344,11 +344,8 @@ class PersonQuery:
     def parse(cls, text: str) -> PersonQuery:
         family_part, comma, given_part = text.partition(",")
         raw = text.replace(",", " ").split()
-        initials = [fold(w)[0] for w in raw if _INITIAL.match(w) and len(fold(w).strip(".")) == 1]
-        initials += [part[0] for w in raw if re.fullmatch(r"(?:[^\W\d_]\.-?)+", w) and len(w) > 2
-                     for part in fold(w).replace("-", "").split(".") if part]
-        full = [w for w in raw if not (_INITIAL.match(w) and len(fold(w).strip(".")) == 1)
-                and not re.fullmatch(r"(?:[^\W\d_]\.-?)+", w)]
+        initials = [letter for w in raw if _is_initials(w) for letter in words(w)]
+        full = [w for w in raw if not _is_initials(w)]
         family: list[str] | None = None
         if comma:
             family = words(family_part)
@@ -374,6 +371,10 @@ class PersonQuery:
         if self.family is not None and self.family == person.family:
             score += 3  # the order written agrees: breaks the tie between `Martin Paul` and `Paul Martin`
         return score
+
+
+def _is_initials(word: str) -> bool:
+    return _INITIALS.fullmatch(word) is not None
 
 
 def _in_order(wanted: list[str], have: list[str]) -> bool:
