@@ -12,9 +12,10 @@ sub-labs or parents, and lowers people shown only with others.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -74,6 +75,7 @@ class Entity:
     alternates: list[str] = field(default_factory=list)
     url: str | None = None
     talks: int = 0
+    words: frozenset[str] = frozenset()  # every word of its keys, set when indexed
 
 
 @dataclass
@@ -99,8 +101,8 @@ PREFIX_LINES = "".join(f"PREFIX {n}: <{i}>\n" for n, i in PREFIXES.items())
 # query with OPTIONALs they multiply). `$class` is one of the four classes.
 _LOAD = {
     "names": "SELECT ?s ?name WHERE { ?s a $class ; schema:name ?name }",
-    "family": "SELECT ?s ?family WHERE { ?s a schema:Person ; schema:familyName ?family }",
-    "given": "SELECT ?s ?given WHERE { ?s a schema:Person ; schema:givenName ?given }",
+    "people": "SELECT ?s ?name ?family ?given WHERE { ?s schema:familyName ?family ; schema:name ?name "
+              "OPTIONAL { ?s schema:givenName ?given } }",
     "alternates": "SELECT ?s ?alt WHERE { ?s schema:alternateName ?alt }",
     "affiliations": "SELECT ?s ?org WHERE { ?s a schema:Person ; schema:affiliation ?org }",
     "parents": "SELECT ?s ?parent WHERE { ?s schema:parentOrganization ?parent }",
@@ -111,35 +113,59 @@ _LOAD = {
 }
 
 
-def _rows(version: PublishedVersion, name: str, cls: str = "") -> Iterator[tuple[str, str]]:
+def _rows(version: PublishedVersion, name: str, cls: str = "") -> Iterator[list[str]]:
     solutions = version.graph.query(PREFIX_LINES + _LOAD[name].replace("$class", f"<{cls}>"))
     assert isinstance(solutions, ox.QuerySolutions), "a SELECT query"
-    for subject, value in solutions:
-        yield subject.value, value.value
+    for row in solutions:
+        yield [term.value if term is not None else "" for term in row]
 
 
 class Index:
     """Everything reconciliation reads, for one published version; built once, then read-only."""
 
-    def __init__(self, base: str, entities: Iterable[Entity]) -> None:
+    def __init__(self, base: str, entities: Iterable[Entity], videos: Callable[[], list[Entity]] | None = None) -> None:
         self.base = base
-        self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self.entities: dict[str, Entity] = {}
         self.by_kind: dict[str, list[Entity]] = {k: [] for k in KINDS}
         self._postings: dict[str, dict[str, list[Entity]]] = {k: defaultdict(list) for k in KINDS}
-        for entity in sorted(self.entities.values(), key=lambda e: e.id):
-            self.by_kind[entity.kind].append(entity)
-            for word in {w for k in entity.keys for w in k.split()}:
-                self._postings[entity.kind][word].append(entity)
-        self._vocabulary = {k: sorted(self._postings[k]) for k in KINDS}
-        self._all_keys = {k: [(key, e) for e in self.by_kind[k] for key in e.keys] for k in KINDS}
+        self._vocabulary: dict[str, list[str]] = {k: [] for k in KINDS}
+        self._all_keys: dict[str, list[tuple[str, Entity]]] = {k: [] for k in KINDS}
+        # Videos are four in five entities and most reconciliation is of people and institutions:
+        # they are read at the first request that asks for them.
+        self._videos = videos
+        self._lock = threading.Lock()
+        self._add(entities)
         self.by_authority = {iri: e for e in self.entities.values() for iri in e.same_as}
+
+    def _add(self, entities: Iterable[Entity]) -> None:
+        added = sorted(entities, key=lambda e: e.id)
+        for entity in added:
+            self.entities[entity.id] = entity
+            self.by_kind[entity.kind].append(entity)
+            entity.words = frozenset(w for k in entity.keys for w in k.split())
+            for word in entity.words:
+                self._postings[entity.kind][word].append(entity)
+        for kind in {e.kind for e in added}:
+            self._vocabulary[kind] = sorted(self._postings[kind])
+            self._all_keys[kind] = [(key, e) for e in self.by_kind[kind] for key in e.keys]
+
+    def ready(self, kinds: Iterable[str]) -> None:
+        """Reads the videos now if `kinds` needs them and they are not read yet."""
+        if self._videos is not None and "video" in kinds:
+            with self._lock:
+                if self._videos is not None:
+                    self._add(self._videos())
+                    self._videos = None
 
     @classmethod
     def load(cls, version: PublishedVersion) -> Index:
         base = version.manifest.base
         short = len(base)
         entities: dict[str, Entity] = {}
-        for kind in KINDS:
+        for s, name, family, given in _rows(version, "people"):
+            if s.startswith(base):
+                entities[s[short:]] = Entity(s[short:], "person", name, [key(name)], words(family), words(given))
+        for kind in ("organization", "theme"):
             for s, name in _rows(version, "names", SCHEMA + TYPE_IDS[kind]):
                 if s.startswith(base) and s[short:] not in entities:
                     entities[s[short:]] = Entity(s[short:], kind, name, [key(name)])
@@ -150,10 +176,6 @@ class Index:
                 if entity is not None:
                     yield entity, value
 
-        for e, family in each("family"):
-            e.family = words(family)
-        for e, given in each("given"):
-            e.given = words(given)
         for e, alt in each("alternates"):
             e.alternates.append(alt)
             e.keys.append(key(alt))
@@ -170,20 +192,27 @@ class Index:
         for e, n in each("talks"):
             e.talks = int(n)
         for e in entities.values():
-            if e.kind == "video":
-                e.keys.append(e.id.removeprefix("video/").lower())
             if e.kind == "organization":
                 e.keys.append(acronym(e.name))
             e.keys = [k for k in dict.fromkeys(e.keys) if k]
-        return cls(base, entities.values())
+
+        def videos() -> list[Entity]:
+            found = {s[short:]: name for s, name in _rows(version, "names", SCHEMA + "VideoObject") if s.startswith(base)}
+            return [Entity(i, "video", name, [key(name), i.removeprefix("video/").lower()]) for i, name in found.items()]
+
+        return cls(base, entities.values(), videos)
 
     def get(self, entity_id: str) -> Entity | None:
         """An entity by its id or its full IRI."""
-        return self.entities.get(entity_id.removeprefix(self.base))
+        entity_id = entity_id.removeprefix(self.base)
+        if entity_id.startswith("video/"):
+            self.ready(["video"])
+        return self.entities.get(entity_id)
 
     # --- reconciliation ------------------------------------------------------------------
 
     def reconcile(self, query: Query) -> list[Candidate]:
+        self.ready(query.kinds)
         found: list[Candidate] = []
         for kind in query.kinds:
             found.extend(self._candidates(kind, query))
@@ -223,8 +252,7 @@ class Index:
         hits = sorted((postings[w] for w in set(query_words) if w in postings), key=len)
         if len(hits) == len(set(query_words)) > 1:
             # Every word is known: those having all of them, found from the rarest word's list.
-            ids = set.intersection(*({e.id for e in found} for found in hits[1:]))
-            common = [e for e in hits[0] if e.id in ids]
+            common = [e for e in hits[0] if e.words.issuperset(query_words)]
             if common:
                 return common
         if hits:  # a word is misspelt or missing: those sharing one of the two rarest words
@@ -276,11 +304,12 @@ class Index:
         typed = words(prefix)
         if not typed:
             return []
+        kinds = list(kinds)
+        self.ready(kinds)
         found: list[Entity] = []
         for kind in kinds:
             sets = [self._starting_with(kind, w) for w in typed]
-            common = set.intersection(*sets) if sets else set()
-            found.extend(e for e in self.by_kind[kind] if e.id in common)
+            found.extend(self.entities[i] for i in set.intersection(*sets))
         found.sort(key=lambda e: (-e.talks, fold(e.name), e.id))
         return found[cursor : cursor + limit]
 
