@@ -144,7 +144,6 @@ def _manifest() -> dict[str, Any]:
         "name": f"{settings().title} (réconciliation)",
         "identifierSpace": base,
         "schemaSpace": SCHEMA,
-        "documentation": base + "dataset",
         "defaultTypes": [_type(k) for k in KINDS],
         "view": {"url": base + "{{id}}"},
         "preview": {"url": service + "/preview?id={{id}}", "width": 420, "height": 140},
