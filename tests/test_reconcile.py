@@ -217,6 +217,7 @@ BAD = [
     ("GET", "/reconcile?queries=" + quote(json.dumps({"q": {"qeury": "x"}})), "unknown fields qeury"),
     ("GET", "/reconcile?callback=" + quote("alert(1)//") + "&queries=" + quote(json.dumps({"q": {"query": "x"}})), "callback"),
     ("GET", "/reconcile?extend=" + quote(json.dumps({"ids": ["person/rival-madina"], "properties": [{"id": "shoe-size"}]})), "unknown property"),
+    ("GET", "/reconcile?queries=" + quote(json.dumps({"q": {"query": "RIVAL " * 200}})), "longer than 500 characters"),
     ("GET", "/reconcile/suggest/entity?prefix=a&type=Planet", "unknown type"),
     ("GET", "/reconcile/suggest/entity?prefix=a&limit=ten", "must be integers"),
     ("GET", "/reconcile/preview?id=person/nobody", "no entity"),
@@ -238,3 +239,13 @@ def test_bad_requests_get_400_with_a_json_message(live_server: LiveServer, metho
     body = json.loads(reply.body)
     assert body["status"] == 400 and message in body["message"]
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_publication_is_reconciled_against_at_the_next_request(fresh_server: LiveServer, tmp_path: Path) -> None:
+    query = "/reconcile?queries=" + quote(json.dumps({"q": {"query": "Noor Haddad", "type": "Person"}}))
+    assert [c["id"] for c in answer(fresh_server.get(query))["q"]["result"]] == []
+    record = {"id": "nouvelle", "title": "Nouvelle vidéo", "speakers": [{"name": "HADDAD Noor", "institution": "CNAM"}]}
+    (tmp_path / "more.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    fresh_server.publish(tmp_path / "more.jsonl")
+    top = answer(fresh_server.get(query))["q"]["result"][0]
+    assert (top["id"], top["match"], top["description"]) == ("person/haddad-noor", True, "Conservatoire national des arts et métiers")

@@ -38,7 +38,7 @@ from publisher.web.versions import settings, version
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
-DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH = 5, 100, 1000
+DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH, MAX_TEXT = 5, 100, 1000, 500
 _CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\Z")
 _QUERY_KEYS = frozenset({"query", "type", "limit", "properties", "type_strict"})
 CORS = {
@@ -206,6 +206,14 @@ def _query_02(q: object, where: str) -> Query:
         _evidence(query, p["pid"], p["v"], where)
     if not text.strip() and not query.authorities and not query.institutions:
         raise BadQuery(f"{where} needs a query string or an identifying property")
+    return _short(query, where)
+
+
+def _short(query: Query, where: str) -> Query:
+    """Names and labels are short; a long text would cost time for nothing."""
+    texts = [query.text, *(v if isinstance(v, str) else v.get("name", "") for v in query.institutions), *query.authorities]
+    if any(len(t) > MAX_TEXT for t in texts):
+        raise BadQuery(f"{where}: a name or value longer than {MAX_TEXT} characters cannot be a name")
     return query
 
 
@@ -289,7 +297,7 @@ def _query_10(q: object, where: str) -> Query:
             _evidence(query, c["propertyId"], c["propertyValue"], f"{where}.conditions[{n}]")
     if not query.text and not query.authorities and not query.institutions:
         raise BadQuery(f"{where} needs a name condition or an identifying property")
-    return query
+    return _short(query, where)
 
 
 @bp.route("/extend", methods=["POST"])
