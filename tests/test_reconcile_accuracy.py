@@ -137,6 +137,14 @@ def test_authority_identifiers_are_extended_and_matched(demo_server: LiveServer)
     row = answer(demo_server.get("/reconcile?" + urlencode({"extend": json.dumps(query)})))["rows"][expected]
     assert row["orcid"] == [{"str": person["orcid"]}] and row["idref"] == [{"str": person["idref"]}]
     assert row["viaf"] == ([{"str": person["viaf"]}] if person["viaf"] else [])
-    by_orcid = {"q": {"query": "", "type": "Person", "properties": [{"pid": "orcid", "v": person["orcid"]}]}}
-    found = answer(demo_server.get("/reconcile?" + urlencode({"queries": json.dumps(by_orcid)})))["q"]["result"]
-    assert found[0]["id"] == expected and found[0]["match"] is True
+    by_id = {
+        "short": {"query": "", "type": "Person", "properties": [{"pid": "orcid", "v": person["orcid"]}]},
+        "iri": {"query": "", "type": "Person", "properties": [{"pid": "idref", "v": f"https://www.idref.fr/{person['idref']}"}]},
+        "typo": {"query": "", "type": "Person", "properties": [{"pid": "orcid", "v": person["orcid"][:-1] + "0"}]},
+    }
+    if person["orcid"].endswith("0"):
+        by_id["typo"]["properties"][0]["v"] = person["orcid"][:-1] + "1"
+    found = answer(demo_server.get("/reconcile?" + urlencode({"queries": json.dumps(by_id)})))
+    for how in ("short", "iri"):
+        assert (found[how]["result"][0]["id"], found[how]["result"][0]["match"]) == (expected, True)
+    assert found["typo"]["result"] == []  # a wrong check digit matches nobody, and fails no batch

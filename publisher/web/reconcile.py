@@ -20,6 +20,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
+from publisher.authorities import normalise_identifier
 from publisher.errors import PublisherError
 from publisher.reconciliation import (
     INSTITUTION_PROPERTIES,
@@ -28,6 +29,7 @@ from publisher.reconciliation import (
     TYPE_IDS,
     TYPE_NAMES,
     Candidate,
+    Entity,
     Index,
     Query,
 )
@@ -204,8 +206,8 @@ def _query_02(q: object, where: str) -> Query:
     query = Query(text, _kinds(q.get("type")), _limit(q.get("limit"), where))
     for p in props:
         _evidence(query, p["pid"], p["v"], where)
-    if not text.strip() and not query.authorities and not query.institutions:
-        raise BadQuery(f"{where} needs a query string or an identifying property")
+    if not text.strip() and not props:
+        raise BadQuery(f"{where} needs a query string or properties")
     return _short(query, where)
 
 
@@ -229,8 +231,10 @@ def _evidence(query: Query, pid: str, value: object, where: str) -> None:
         query.institutions.extend(found)  # type: ignore[arg-type]
     elif pid in AUTHORITY_IRI:
         for v in found:
-            text = str(v.get("id", "") if isinstance(v, dict) else v).strip()
-            query.authorities.append(text if text.startswith("http") else AUTHORITY_IRI[pid].format(text))
+            try:
+                query.authorities.append(normalise_identifier(pid, str(v.get("id", "") if isinstance(v, dict) else v)))
+            except ValueError:
+                pass  # a malformed identifier (a typo in one cell) matches nothing, and fails no batch
     else:
         usable = ", ".join(sorted(INSTITUTION_PROPERTIES | set(AUTHORITY_IRI)))
         raise BadQuery(f'{where}: property "{pid}" cannot be matched on; use {usable}')
@@ -242,18 +246,19 @@ def _candidate(c: Candidate) -> dict[str, Any]:
                            "type": [_type(e.kind)], "features": [{"id": "name", "name": "Name", "value": round(c.name_score, 1)}]}
     if c.evidence is not None:
         out["features"].append({"id": "property", "name": "Property values agree", "value": c.evidence})
-    if description := _describe(e.kind, e):
+    if description := _describe(e):
         out["description"] = description
     return out
 
 
-def _describe(kind: str, e: Any) -> str:
+def _describe(e: Entity) -> str:
+    """What tells namesakes apart: a person's institutions, an institution's parent."""
     idx = index()
-    if kind == "person":
+    if e.kind == "person":
         return ", ".join(idx.entities[o].name for o in e.affiliations if o in idx.entities)
-    if kind == "organization" and e.parent in idx.entities:
+    if e.kind == "organization" and e.parent in idx.entities:
         return idx.entities[e.parent].name
-    return f"{e.talks} vidéos" if kind in ("organization", "theme") else ""
+    return f"{e.talks} vidéos" if e.kind in ("organization", "theme") else ""
 
 
 # --- 1.0 draft: JSON POSTs -------------------------------------------------------------------
@@ -295,8 +300,6 @@ def _query_10(q: object, where: str) -> Query:
             raise BadQuery(f"{where}.conditions[{n}] needs a propertyId")
         else:
             _evidence(query, c["propertyId"], c["propertyValue"], f"{where}.conditions[{n}]")
-    if not query.text and not query.authorities and not query.institutions:
-        raise BadQuery(f"{where} needs a name condition or an identifying property")
     return _short(query, where)
 
 
@@ -348,7 +351,7 @@ def suggest_entity() -> Response:
     cursor, limit = _cursor_limit()
     found = index().suggest(_param("prefix") or "", _kinds(_param("type")), limit, max(0, cursor))
     return _answer({"result": [{"id": e.id, "name": e.name, "notable": [_type(e.kind)],
-                                **({"description": d} if (d := _describe(e.kind, e)) else {})} for e in found]})
+                                **({"description": d} if (d := _describe(e)) else {})} for e in found]})
 
 
 @bp.route("/suggest/type")
