@@ -53,7 +53,8 @@ def main() -> None:
 
     videos = get("/reconcile?queries=" + quote(json.dumps({"q": {"query": "x", "type": "VideoObject"}})))
     titles = [v.name for v in rng.sample(index.by_kind["video"], 10)]
-    title_batch = "/reconcile?queries=" + quote(json.dumps({f"q{n}": {"query": t, "type": "VideoObject"} for n, t in enumerate(titles)}))
+    title_queries = {f"q{n}": {"query": t, "type": "VideoObject"} for n, t in enumerate(titles)}
+    title_batch = "/reconcile?queries=" + quote(json.dumps(title_queries))
     rows = [
         ("first request (index of people, institutions, themes)", first * 1000),
         ("first request for videos (their titles added)", videos * 1000),

@@ -60,7 +60,7 @@ def acronym(name: str) -> str:
     return "".join(letters) if len(letters) >= 3 else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     id: str  # the IRI less the base: "person/rival-madina"
     kind: str

@@ -114,13 +114,14 @@ def test_a_batch_is_reconciled_the_same_by_get_and_post(live_server: LiveServer,
 
 
 def test_institution_evidence_ranks_the_person_shown_with_it(live_server: LiveServer) -> None:
-    """Everyone in the sample with an `A`-initial... is at LIRSA-CNAM or EMLV: the institution decides."""
+    """The institution given raises the person shown with it, and withholds a match from a
+    person of that name shown only with another."""
     queries = {
-        "lirsa": {"query": "Passant, A.", "type": "Person", "properties": [{"pid": "affiliation", "v": "EMLV"}]},
+        "ok": {"query": "Passant, A.", "type": "Person", "properties": [{"pid": "affiliation", "v": "EMLV"}]},
         "wrong": {"query": "PASSANT Adrien Jean-Guy", "type": "Person", "properties": [{"pid": "affiliation", "v": "CNAM"}]},
     }
     results = answer(live_server.get("/reconcile?queries=" + quote(json.dumps(queries))))
-    ok, wrong = _top(results["lirsa"]), _top(results["wrong"])
+    ok, wrong = _top(results["ok"]), _top(results["wrong"])
     assert ok["id"] == wrong["id"] == "person/passant-adrien-jean-guy"
     assert {"id": "property", "name": "Property values agree", "value": True} in ok["features"]
     assert wrong["match"] is False  # the right name, shown only with another institution: not certain
