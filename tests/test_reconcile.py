@@ -11,6 +11,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -219,6 +222,7 @@ BAD = [
     ("GET", "/reconcile?callback=" + quote("alert(1)//") + "&queries=" + quote(json.dumps({"q": {"query": "x"}})), "callback"),
     ("GET", "/reconcile?extend=" + quote(json.dumps({"ids": ["person/rival-madina"], "properties": [{"id": "shoe-size"}]})), "unknown property"),
     ("GET", "/reconcile?queries=" + quote(json.dumps({"q": {"query": "RIVAL " * 200}})), "longer than 500 characters"),
+    ("GET", "/reconcile?extend=" + quote(json.dumps({"ids": ["person/rival-madina"], "properties": [{"id": ["talks"]}]})), "unknown property"),
     ("GET", "/reconcile/suggest/entity?prefix=a&type=Planet", "unknown type"),
     ("GET", "/reconcile/suggest/entity?prefix=a&limit=ten", "must be integers"),
     ("GET", "/reconcile/preview?id=person/nobody", "no entity"),
@@ -250,3 +254,27 @@ def test_a_publication_is_reconciled_against_at_the_next_request(fresh_server: L
     fresh_server.publish(tmp_path / "more.jsonl")
     top = answer(fresh_server.get(query))["q"]["result"][0]
     assert (top["id"], top["match"], top["description"]) == ("person/haddad-noor", True, "Conservatoire national des arts et métiers")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    | st.sampled_from(["Person", "Organization", "affiliation", "orcid", "query", "type", "limit", "properties",
+                       "pid", "v", "ids", "id", "conditions", "matchType", "name", "property", "propertyValue", "propertyId"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["query", "type", "limit", "properties", "pid", "v", "ids", "id", "settings", "queries",
+                         "conditions", "matchType", "propertyId", "propertyValue", "q0"]) | st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(payload=JSON, where=st.sampled_from(["queries", "extend", "match", "extend-1.0"]))
+@example(payload={"ids": [], "properties": [{"id": []}]}, where="extend")
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_payload_makes_a_500(live_server: LiveServer, payload: Any, where: str) -> None:
+    text = json.dumps(payload)
+    if where in ("queries", "extend"):
+        reply = send(live_server, "/reconcile", urlencode({where: text}), "application/x-www-form-urlencoded")
+    else:
+        reply = send(live_server, "/reconcile/match" if where == "match" else "/reconcile/extend", text, "application/json")
+    assert reply.status in (200, 400), reply.text
+    assert reply.media_type == "application/json"

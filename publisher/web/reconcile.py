@@ -128,9 +128,6 @@ def service() -> Response:
         idx = index()
         parsed = {key: _query_02(q, f"queries.{key}") for key, q in batch.items()}
         return _answer({key: {"result": [_candidate(c) for c in idx.reconcile(q)]} for key, q in parsed.items()})
-    if (single := _param("query")) is not None:
-        q = _json(single, "query") if single.lstrip().startswith("{") else {"query": single}
-        return _answer({"result": [_candidate(c) for c in index().reconcile(_query_02(q, "query"))]})
     if (extend := _param("extend")) is not None:
         rows, meta = _extend(_json(extend, "extend"))
         return _answer({"meta": meta, "rows": {entity_id: {p: vs for p, vs in props} for entity_id, props in rows}})
@@ -319,7 +316,7 @@ def _extend(data: object) -> tuple[list[tuple[str, list[tuple[str, list[dict[str
         raise BadQuery(f"ids must be at most {MAX_BATCH} entity ids (strings)")
     wanted: list[tuple[str, int]] = []
     for p in props:
-        if not isinstance(p, dict) or p.get("id") not in BY_ID:
+        if not isinstance(p, dict) or not isinstance(p.get("id"), str) or p["id"] not in BY_ID:
             raise BadQuery(f"unknown property {json.dumps(p)}; known: {', '.join(BY_ID)}")
         settings_ = p.get("settings") or {}
         limit = settings_.get("limit", 0) if isinstance(settings_, dict) else 0
