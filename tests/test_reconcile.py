@@ -223,6 +223,7 @@ BAD = [
     ("GET", "/reconcile?extend=" + quote(json.dumps({"ids": ["person/rival-madina"], "properties": [{"id": "shoe-size"}]})), "unknown property"),
     ("GET", "/reconcile?queries=" + quote(json.dumps({"q": {"query": "RIVAL " * 200}})), "longer than 500 characters"),
     ("GET", "/reconcile?extend=" + quote(json.dumps({"ids": ["person/rival-madina"], "properties": [{"id": ["talks"]}]})), "unknown property"),
+    ("GET", "/reconcile?queries=" + quote(json.dumps({"q": {"query": "x", "properties": [{"pid": "affiliation", "v": {"id": "x", "name": 3}}]}})), "must be a string"),
     ("GET", "/reconcile/suggest/entity?prefix=a&type=Planet", "unknown type"),
     ("GET", "/reconcile/suggest/entity?prefix=a&limit=ten", "must be integers"),
     ("GET", "/reconcile/preview?id=person/nobody", "no entity"),
@@ -262,7 +263,7 @@ JSON = st.recursive(
                        "pid", "v", "ids", "id", "conditions", "matchType", "name", "property", "propertyValue", "propertyId"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
         st.sampled_from(["query", "type", "limit", "properties", "pid", "v", "ids", "id", "settings", "queries",
-                         "conditions", "matchType", "propertyId", "propertyValue", "q0"]) | st.text(max_size=5), inner, max_size=4),
+                         "conditions", "matchType", "propertyId", "propertyValue", "q0", "name"]) | st.text(max_size=5), inner, max_size=4),
     max_leaves=12,
 )
 

@@ -220,7 +220,7 @@ def _evidence(query: Query, pid: str, value: object, where: str) -> None:
     """A property value a query gives: an institution, or an authority identifier."""
     found = value if isinstance(value, list) else [value]
     for v in found:
-        if isinstance(v, dict) and not isinstance(v.get("id", v.get("name")), str):
+        if isinstance(v, dict) and not (v.keys() & {"id", "name"} and all(isinstance(v.get(k, ""), str) for k in ("id", "name"))):
             raise BadQuery(f'{where}: the value of {pid} must be a string or {{"id": ...}}')
         if not isinstance(v, str | dict):
             raise BadQuery(f"{where}: the value of {pid} must be a string")
