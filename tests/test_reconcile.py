@@ -179,6 +179,9 @@ def test_suggest_entities_types_and_properties(live_server: LiveServer) -> None:
     proposed = answer(live_server.get("/reconcile/properties?type=Organization&limit=3"))
     validate(proposed, "0.2", "data-extension-property-proposal")
     assert len(proposed["properties"]) == 3 and "affiliation" not in [p["id"] for p in proposed["properties"]]
+    every = answer(live_server.get("/reconcile/properties"))
+    validate(every, "0.2", "data-extension-property-proposal")
+    assert {"affiliation", "ror", "speakers"} <= {p["id"] for p in every["properties"]}
 
 
 def test_preview_is_a_small_escaped_card(live_server: LiveServer) -> None:

@@ -160,7 +160,7 @@ def _type(kind: str) -> dict[str, str]:
 
 
 def _kinds(value: object) -> tuple[str, ...]:
-    if value is None or value == []:
+    if value is None or value == [] or value == "":
         return KINDS
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
