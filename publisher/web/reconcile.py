@@ -336,9 +336,9 @@ def _extend(data: object) -> tuple[list[tuple[str, list[tuple[str, list[dict[str
 # --- suggest, property proposals, preview ------------------------------------------------------
 
 
-def _cursor_limit() -> tuple[int, int]:
+def _cursor_limit(default: int = 10) -> tuple[int, int]:
     try:
-        return int(_param("cursor") or 0), min(MAX_LIMIT, int(_param("limit") or 10))
+        return int(_param("cursor") or 0), min(MAX_LIMIT, int(_param("limit") or default))
     except ValueError:
         raise BadQuery("cursor and limit must be integers") from None
 
@@ -369,7 +369,7 @@ def suggest_property() -> Response:
 @bp.route("/properties")
 def propose_properties() -> Response:
     type_id = _param("type") or ""
-    _, limit = _cursor_limit()
+    _, limit = _cursor_limit(default=MAX_LIMIT)
     found = properties_for(_kinds(type_id))[:limit]
     return _answer({"type": type_id, "limit": limit, "properties": [{"id": p.id, "name": p.name} for p in found]})
 
