@@ -13,6 +13,7 @@ from publisher.settings import Settings, load_settings
 from publisher.web import api, dataset, engine, errors, resources, sparql
 from publisher.web.catalogue import Catalogues, VideoDates
 from publisher.web.http import RepresentationCache
+from publisher.web.reconcile import bp as reconcile_bp
 from publisher.web.versions import Versions
 
 
@@ -31,4 +32,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(dataset.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(reconcile_bp)
     return app
