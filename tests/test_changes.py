@@ -190,6 +190,12 @@ def test_a_version_written_before_creation_times_reads_as_created_when_modified(
     assert {a.iri for a in activities} == published_iris(settings)
     assert {a.end for a in activities if "/video/" not in a.iri} == {version.manifest.created}
 
+    build([write_jsonl(tmp_path / "3.jsonl", [SECOND[1]])], settings, now=T3)  # the next build starts from it
+    after = {a.iri[len(settings.base):]: (a.kind, a.end) for a in changes.activities(published(settings))}
+    assert after["video/a"] == ("Create", T2) and after["video/c"] == ("Create", T1)
+    assert after["video/b"] == after["person/passant-adrien-jean-guy"] == ("Delete", T3)
+    assert after["person/rival-madina"] == ("Update", T3)  # its history is unknown: it may have changed
+
 
 def test_feed_http_etag_cors_and_media_types(feed_server: LiveServer, tmp_path: Path):
     for path in ("/changes", "/changes/page/1"):
