@@ -18,13 +18,14 @@ from publisher.dataset import DatasetFacts, dataset_triples
 from publisher.dumps import write_dumps
 from publisher.entities import resolve
 from publisher.errors import PublisherError, UsageError
+from publisher.history import advance_entities, entity_digests
 from publisher.mapping import Mapper, as_ntriples
 from publisher.model import FieldError, InstitutionAuthority, PersonAuthority, ReadResult, Record, Rejection, Tombstone, Warning_
 from publisher.produce import Job, make_job, produce
 from publisher.records import read_inputs, write_rejects
 from publisher.settings import Settings
 from publisher.store.embedded import EmbeddedStore
-from publisher.store.ledger import LedgerEntry, Manifest, digest, record_content
+from publisher.store.ledger import EntityTimes, LedgerEntry, Manifest, digest, record_content
 from publisher.store.version import VersionWriter
 from publisher.terms import SCHEMA, SKOS, Iris
 from publisher.validation import SHAPES_DIR, Shapes, load_shapes, validate
@@ -59,6 +60,8 @@ class Catalogue:
     withdrawn: dict[str, str]
     institutions: dict[str, InstitutionAuthority]
     people: dict[str, PersonAuthority]
+    entities: dict[str, EntityTimes] = field(default_factory=dict)  # person, institution, theme IRI -> times
+    removed: dict[str, str] = field(default_factory=dict)  # such an IRI no longer published -> when it left
 
 
 def now_utc() -> str:
@@ -88,6 +91,8 @@ def build(
     try:
         previous = None if full else store.current()
         catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
+        if previous is not None:
+            catalogue.entities, catalogue.removed = previous.entities(), dict(previous.manifest.removed)
         _apply(catalogue, read, now, report)
         clock.lap(report, "apply")
         _publish(catalogue, settings, writer, now, report, clock, on_progress)
@@ -139,7 +144,7 @@ def _apply(catalogue: Catalogue, read: ReadResult, now: str, report: BuildReport
         old = catalogue.entries.get(record_id)
         if old is None:  # new: its digest is computed later, by the workers
             report.new += 1
-            catalogue.entries[record_id] = LedgerEntry(event, now, "")
+            catalogue.entries[record_id] = LedgerEntry(event, now, "", created=now)
             catalogue.withdrawn.pop(record_id, None)
             continue
         content = digest(event)
@@ -148,7 +153,7 @@ def _apply(catalogue: Catalogue, read: ReadResult, now: str, report: BuildReport
         else:
             report.unchanged += 1
         modified = old.modified if old.digest == content else now
-        catalogue.entries[record_id] = LedgerEntry(event, modified, content)
+        catalogue.entries[record_id] = LedgerEntry(event, modified, content, created=old.created)
         catalogue.withdrawn.pop(record_id, None)
 
 
@@ -292,6 +297,8 @@ def _describe(
     _check_description(description, shapes, mapper.iris.dataset)
     writer.load(as_ntriples(description))
     report.triples = triples + len(description)
+    entities, removed = advance_entities(catalogue.entities, catalogue.removed, entity_digests(mapper), now)
+    writer.save_entities(entities)
     writer.finish(
         Manifest(
             version=writer.path.name,
@@ -300,6 +307,7 @@ def _describe(
             triples=report.triples,
             counts={k.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: v for k, v in counts.items()},
             withdrawn=catalogue.withdrawn,
+            removed=removed,
             institutions=[asdict(r) for r in catalogue.institutions.values()],
             people=[asdict(r) for r in catalogue.people.values()],
         )

@@ -96,7 +96,7 @@ def _video_batch(start: int) -> BatchResult:
     for record in job.records[start : start + BATCH]:
         entry = job.entries[record.id]
         videos.append(as_ntriples(mapper.video(record, entry.modified)))
-        ledger.append(ledger_line(record, entry.modified, entry.digest))
+        ledger.append(ledger_line(record, entry.created, entry.modified, entry.digest))
         people.update(reg.speaker_keys[(record.id, n)] for n in range(1, len(record.speakers) + 1))
     text = "".join(videos)
     violations = job.engine(text + _context(mapper, people), job.video_shapes)

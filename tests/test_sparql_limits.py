@@ -91,8 +91,8 @@ def test_a_query_past_the_limit_is_stopped_and_frees_its_cpu_while_others_are_se
     assert TIME_LIMIT <= outcome["seconds"] < TIME_LIMIT + 2  # type: ignore[operator]
     assert cpu_during > 0.25, "the query did not keep a worker busy: it was not really running"
     # Other requests kept their latency: pages as before, small queries in a worker of their own.
-    assert statistics.median(busy_pages) < max(5 * statistics.median(quiet), 0.05)
-    assert statistics.median(busy_queries) < 0.25
+    assert statistics.median(busy_pages) < max(5 * statistics.median(quiet), 0.1)
+    assert statistics.median(busy_queries) < 0.5
 
     cpu_after_stop = engine_cpu_seconds()
     time.sleep(1.5)

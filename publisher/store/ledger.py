@@ -22,6 +22,16 @@ class LedgerEntry:
     record: Record
     modified: str  # xsd:dateTime, UTC: when this record's content last changed
     digest: str  # of the normalised content, to tell a real change from a re-import
+    created: str  # when this record was first published (again, after a withdrawal)
+
+
+@dataclass(frozen=True)
+class EntityTimes:
+    """A person's, an institution's or a theme's times, carried from version to version."""
+
+    created: str  # when its IRI was first published (again, after a removal)
+    modified: str  # when its own statements last changed
+    digest: str  # of its own statements
 
 
 @dataclass
@@ -32,6 +42,7 @@ class Manifest:
     triples: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     withdrawn: dict[str, str] = field(default_factory=dict)  # id -> when it was withdrawn
+    removed: dict[str, str] = field(default_factory=dict)  # person, institution or theme IRI -> when it left
     institutions: list[dict[str, Any]] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
 
@@ -73,11 +84,12 @@ def _digest_of(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def ledger_line(record: Record, modified: str, known_digest: str | None) -> str:
+def ledger_line(record: Record, created: str, modified: str, known_digest: str | None) -> str:
     """One line of `records.jsonl`; the digest is computed here when not known yet."""
     content = json.dumps(record_content(record), ensure_ascii=False, sort_keys=True)
     known_digest = known_digest or hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
-    head = json.dumps({"modified": modified, "digest": known_digest, "source": record.source, "line": record.line})
+    head = json.dumps({"created": created, "modified": modified, "digest": known_digest,
+                       "source": record.source, "line": record.line})
     return head[:-1] + ', "record": ' + content + "}\n"  # the content is serialised once, for both
 
 
@@ -86,7 +98,9 @@ def read_ledger(path: Path) -> Iterator[LedgerEntry]:
         for text in rows:
             row = json.loads(text)
             record = _record(row["record"], row["source"], row["line"])
-            yield LedgerEntry(record=record, modified=row["modified"], digest=row["digest"])
+            # A ledger written before first-publication times were kept knows only the last change.
+            created = row.get("created", row["modified"])
+            yield LedgerEntry(record=record, modified=row["modified"], digest=row["digest"], created=created)
 
 
 def _record(content: dict[str, Any], source: str, line: int) -> Record:

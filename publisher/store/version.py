@@ -6,6 +6,7 @@ complete versions, because the `current` pointer is switched after the manifest 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -15,13 +16,19 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from publisher.store.ledger import LedgerEntry, Manifest, read_ledger
+from publisher.store.ledger import EntityTimes, LedgerEntry, Manifest, read_ledger
 from publisher.terms import PREFIXES
 
 GRAPH_DIR = "oxigraph"
 LEDGER = "records.jsonl"
 MANIFEST = "manifest.json"
+ENTITIES = "entities.json"  # each published person, institution and theme IRI -> its EntityTimes
 LOADED_COPY = "loaded.nt"  # removed once the dumps are written from it
+
+
+ENTITY_IRIS = """SELECT ?e WHERE {
+  VALUES ?class { <http://schema.org/Person> <http://schema.org/Organization> <http://www.w3.org/2004/02/skos/core#Concept> }
+  ?e a ?class }"""
 
 
 class PublishedVersion:
@@ -44,6 +51,18 @@ class PublishedVersion:
 
     def ledger(self) -> Iterator[LedgerEntry]:
         return read_ledger(self.path / LEDGER)
+
+    def entities(self) -> dict[str, EntityTimes]:
+        """Person, institution and theme IRIs -> their times. A version written before these were
+        kept gives its own publication time to each, and no digest."""
+        path = self.path / ENTITIES
+        if path.is_file():
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            return {iri: EntityTimes(*row) for iri, row in rows.items()}
+        solutions = self.query(ENTITY_IRIS)
+        assert isinstance(solutions, ox.QuerySolutions)
+        known = EntityTimes(self.manifest.created, self.manifest.created, "")
+        return {row["e"].value: known for row in solutions}
 
     def query(self, sparql: str, base: str | None = None,
               substitutions: dict[ox.Variable, Any] | None = None) -> object:
@@ -92,6 +111,10 @@ class VersionWriter:
     def count(self) -> int:
         assert self.graph is not None, "version already closed"
         return len(self.graph)
+
+    def save_entities(self, entities: dict[str, EntityTimes]) -> None:
+        rows = {iri: [t.created, t.modified, t.digest] for iri, t in sorted(entities.items())}
+        (self.path / ENTITIES).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
     def open_ledger(self) -> IO[bytes]:
         """Where the version's records go, one `ledger_line` each."""

@@ -12,6 +12,7 @@ from flask import Flask
 from publisher.settings import Settings, load_settings
 from publisher.web import api, dataset, engine, errors, resources, sparql
 from publisher.web.catalogue import Catalogues, VideoDates
+from publisher.web.changes import bp as changes_bp
 from publisher.web.http import RepresentationCache
 from publisher.web.reconcile import bp as reconcile_bp
 from publisher.web.versions import Versions
@@ -33,4 +34,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(reconcile_bp)
+    app.register_blueprint(changes_bp)
     return app
