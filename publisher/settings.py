@@ -7,6 +7,7 @@ all come from `SETTINGS`; a test checks the README against it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -49,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("title", "Vidéos de la recherche en sciences de gestion", "Title of the dataset."),
     Setting("host", "127.0.0.1", "Address `serve` listens on (0.0.0.0 for every interface)."),
     Setting("port", 5000, "Port `serve` listens on.", int),
+    Setting("oai_page_size", 100, "Records or identifiers in each page of an OAI-PMH list (then a resumptionToken).", int),
+    Setting("admin_email", "admin@example.org", "Address OAI-PMH's Identify gives harvesters to write to."),
 )
 
 
@@ -65,6 +68,8 @@ class Settings:
     title: str = "Vidéos de la recherche en sciences de gestion"
     host: str = "127.0.0.1"
     port: int = 5000
+    oai_page_size: int = 100
+    admin_email: str = "admin@example.org"
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -75,6 +80,10 @@ class Settings:
             raise UsageError("--keep-versions must be at least 1")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more")
+        if self.oai_page_size < 1:
+            raise UsageError("--oai-page-size must be at least 1")
+        if not re.fullmatch(r"\S+@(\S+\.)+\S+", self.admin_email):
+            raise UsageError(f"--admin-email must be an e-mail address, got {self.admin_email!r}")
         if not 0 <= self.port <= 65535:
             raise UsageError(f"--port must be between 0 and 65535, got {self.port}")
 

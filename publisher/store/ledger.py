@@ -84,9 +84,14 @@ def ledger_line(record: Record, modified: str, known_digest: str | None) -> str:
 def read_ledger(path: Path) -> Iterator[LedgerEntry]:
     with path.open(encoding="utf-8") as rows:
         for text in rows:
-            row = json.loads(text)
-            record = _record(row["record"], row["source"], row["line"])
-            yield LedgerEntry(record=record, modified=row["modified"], digest=row["digest"])
+            yield ledger_entry(text)
+
+
+def ledger_entry(text: str | bytes) -> LedgerEntry:
+    """One line of `records.jsonl`, read back."""
+    row = json.loads(text)
+    record = _record(row["record"], row["source"], row["line"])
+    return LedgerEntry(record=record, modified=row["modified"], digest=row["digest"])
 
 
 def _record(content: dict[str, Any], source: str, line: int) -> Record:

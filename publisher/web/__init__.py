@@ -13,6 +13,7 @@ from publisher.settings import Settings, load_settings
 from publisher.web import dataset, errors, resources
 from publisher.web.catalogue import Catalogues, VideoDates
 from publisher.web.http import RepresentationCache
+from publisher.web.oai import bp as oai_bp
 from publisher.web.versions import Versions
 
 
@@ -27,4 +28,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(resources.bp)
     app.register_blueprint(dataset.bp)
+    app.register_blueprint(oai_bp)
     return app
