@@ -11,14 +11,17 @@ records and authority rows as the build, so that their IRIs are those of the pub
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from publisher.entities import Institution, Person, Registry, Theme, resolve
-from publisher.model import Record
+from publisher.model import PersonName, Record, Speaker
 from publisher.store.ledger import ledger_entry
 from publisher.store.version import LEDGER, PublishedVersion
 
@@ -27,7 +30,7 @@ INSTITUTION_SET = "institution"
 LAST = "\U0010ffff"  # sorts after every id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     datestamp: str  # YYYY-MM-DDThh:mm:ssZ
     id: str
@@ -66,16 +69,17 @@ class OaiIndex:
         offset = 0
         with self.ledger.open("rb") as lines:
             for line in lines:
-                entry = ledger_entry(line)
-                records.append(entry.record)
-                rows.append((entry.modified, entry.record.id, offset))
+                row = json.loads(line.decode("utf-8"))
+                records.append(_who_and_what(row))
+                rows.append((row["modified"], row["record"]["id"], offset))
                 offset += len(line)
         registry = resolve(records, version.manifest.institution_rows(), version.manifest.people_rows())
         self.registry = registry
         self.speakers = {r.id: tuple(sys.intern(registry.speaker_keys[(r.id, n)]) for n in range(1, len(r.speakers) + 1))
                          for r in records}
         registry.speaker_keys = {}  # the per-record tuples above say the same in a tenth of the memory
-        sets = {r.id: self._sets_of(r) for r in records}
+        chains: dict[str, list[str]] = {}
+        sets = {r.id: self._sets_of(r, chains) for r in records}
         del records
         items = [Item(stamp, rid, off, sets[rid]) for stamp, rid, off in rows]
         items += [Item(stamp, rid, -1, ()) for rid, stamp in version.manifest.withdrawn.items()]
@@ -83,31 +87,38 @@ class OaiIndex:
         self.items = items
         self.keys = [(i.datestamp, i.id) for i in items]
         self.position = {item.id: n for n, item in enumerate(items)}
-        members: dict[str, list[int]] = {}
+        members: dict[str, array[int]] = {}
         for n, item in enumerate(items):
             for spec in item.sets:
-                members.setdefault(spec, []).append(n)
-        self.members = members
+                if spec not in members:
+                    members[spec] = array("l")
+                members[spec].append(n)
+        self.members = members  # positions in `items`, ascending, as machine integers (a tenth of a list's memory)
         self.sets = self._set_list()
         self.earliest = items[0].datestamp if items else version.manifest.created
 
-    def _sets_of(self, record: Record) -> tuple[str, ...]:
+    def _sets_of(self, record: Record, chains: dict[str, list[str]]) -> tuple[str, ...]:
         reg = self.registry
-        specs: list[str] = []
-        for label in record.themes:
-            specs.append(f"{THEME_SET}:{reg.themes[reg.theme_key(label)].slug}")
+        specs = [f"{THEME_SET}:{reg.themes[reg.theme_key(label)].slug}" for label in record.themes]
         for speaker in record.speakers:
-            key: str | None = reg.institution_key(speaker.institution) if speaker.institution else None
-            seen: set[str] = set()
-            while key is not None and key not in seen:  # the institution and its parents, up the chain
-                seen.add(key)
-                specs.append(f"{INSTITUTION_SET}:{reg.institutions[key].slug}")
-                key = reg.institutions[key].parent
+            if speaker.institution:
+                label = speaker.institution
+                if label not in chains:
+                    chains[label] = self._chain(reg.institution_key(label))
+                specs += chains[label]
         if record.themes:
             specs.append(THEME_SET)
         if any(s.institution for s in record.speakers):
             specs.append(INSTITUTION_SET)
         return tuple(sys.intern(s) for s in dict.fromkeys(specs))
+
+    def _chain(self, key: str | None) -> list[str]:
+        """The sets of an institution and of its parents, up the chain (cycles stop)."""
+        specs: list[str] = []
+        while key is not None and f"{INSTITUTION_SET}:{self.registry.institutions[key].slug}" not in specs:
+            specs.append(f"{INSTITUTION_SET}:{self.registry.institutions[key].slug}")
+            key = self.registry.institutions[key].parent
+        return specs
 
     def _set_list(self) -> list[OaiSet]:
         out = [OaiSet(THEME_SET, "Thèmes"), OaiSet(INSTITUTION_SET, "Institutions")]
@@ -122,7 +133,7 @@ class OaiIndex:
 
     def select(self, spec: str | None, start: str | None, until: str | None) -> Sequence[int]:
         """Positions of the items in the set (all when None) whose datestamps fall in [start, until]."""
-        seq: Sequence[int] = range(len(self.items)) if spec is None else self.members.get(spec, [])
+        seq: Sequence[int] = range(len(self.items)) if spec is None else self.members.get(spec, array("l"))
         keys = self.keys
         lo = 0 if start is None else bisect_left(seq, (start, ""), key=keys.__getitem__)
         hi = len(seq) if until is None else bisect_right(seq, (until, LAST), key=keys.__getitem__)
@@ -159,6 +170,15 @@ class OaiIndex:
             _institution_alias=reg._institution_alias,
         )
         return Resolved(record, modified, people, institutions, themes, own)
+
+
+def _who_and_what(row: dict[str, Any]) -> Record:
+    """What `entities.resolve` reads of a ledger row: id, speakers, themes, language, provenance.
+    The rest (descriptions above all) would only weigh on the process while the index is built."""
+    content = row["record"]
+    speakers = tuple(Speaker(PersonName(**s["name"]), s["institution"], s["ids"]) for s in content["speakers"])
+    return Record(id=content["id"], title=content["title"], speakers=speakers, language=content["language"],
+                  themes=tuple(content["themes"]), source=row["source"], line=row["line"])
 
 
 class OaiIndexes:
