@@ -203,4 +203,17 @@ def marc_record(r: Resolved, iris: Iris) -> pymarc.Record:
 
 
 def marcxml(r: Resolved, iris: Iris) -> etree._Element:
-    return etree.fromstring(pymarc.record_to_xml(marc_record(r, iris), namespace=True))
+    """The pymarc record as MARCXML, written with lxml: the same elements as `pymarc.record_to_xml`,
+    without its round trip through xml.etree and bytes (which halved the harvest's rate)."""
+    marc = marc_record(r, iris)
+    root = etree.Element(f"{{{MARC}}}record", nsmap={None: MARC, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{MARC} {FORMATS['marcxml'].schema}")
+    etree.SubElement(root, f"{{{MARC}}}leader").text = str(marc.leader)
+    for field in marc.fields:
+        if field.is_control_field():
+            etree.SubElement(root, f"{{{MARC}}}controlfield", tag=field.tag).text = field.data
+            continue
+        data = etree.SubElement(root, f"{{{MARC}}}datafield", tag=field.tag, ind1=field.indicator1, ind2=field.indicator2)
+        for subfield in field.subfields:
+            etree.SubElement(data, f"{{{MARC}}}subfield", code=subfield.code).text = subfield.value
+    return root
