@@ -78,6 +78,7 @@ class OaiIndex:
         self.speakers = {r.id: tuple(sys.intern(registry.speaker_keys[(r.id, n)]) for n in range(1, len(r.speakers) + 1))
                          for r in records}
         registry.speaker_keys = {}  # the per-record tuples above say the same in a tenth of the memory
+        registry.warnings.clear()  # the build reported them
         chains: dict[str, list[str]] = {}
         sets = {r.id: self._sets_of(r, chains) for r in records}
         del records
