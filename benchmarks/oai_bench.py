@@ -12,6 +12,7 @@ sampling the server's resident set (from /proc) every 0.2 s. Prints a Markdown t
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import threading
@@ -105,11 +106,14 @@ def main() -> None:
     if store is None:
         store = args.out / f"oai-store-{args.videos}"
         build(generate(args.out, args.videos), store)
+    load_before = os.getloadavg()[0]
     server, up, index = serve(store, args.page_size)
     try:
         runs = [harvest(prefix, server.pid) for prefix in args.prefix or ["oai_dc"]]
     finally:
         stop(server)
+    # Other processes on the machine slow every figure down: say how busy it was.
+    print(f"Load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores.")
     print(f"Store: {store} · page size {args.page_size} · server up in {up:.1f} s · "
           f"first OAI request (builds the version's index) {index:.1f} s · target {TARGET}\n")
     print("| format | records | seconds | records/s | server RSS at start → max → end (MB) |")

@@ -53,6 +53,10 @@ def text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
+def has_non_xml(value: str) -> bool:
+    return _NOT_XML.search(value) is not None
+
+
 def metadata(prefix: str, r: Resolved, iris: Iris) -> etree._Element:
     if prefix == "oai_dc":
         return oai_dc(r, iris)

@@ -104,7 +104,9 @@ def _arguments(params: MultiDict[str, str]) -> tuple[str, dict[str, str]]:
             continue
         values = params.getlist(name)
         if len(values) > 1:
-            raise OaiError("badArgument", f"{name} is given more than once")
+            raise OaiError("badArgument", f"{name!r} is given more than once")
+        if crosswalk.has_non_xml(name + values[0]):  # could be neither echoed nor answered
+            raise OaiError("badArgument", "an argument holds characters XML cannot carry")
         args[name] = values[0]
     required, optional = VERBS[verb]
     if "resumptionToken" in args and verb in RESUMABLE:
@@ -113,7 +115,7 @@ def _arguments(params: MultiDict[str, str]) -> tuple[str, dict[str, str]]:
         return verb, {"verb": verb, **args}
     unknown = sorted(set(args) - required - optional)
     if unknown:
-        raise OaiError("badArgument", f"{verb} does not take {', '.join(unknown)}")
+        raise OaiError("badArgument", f"{verb} does not take {', '.join(map(repr, unknown))}")
     missing = sorted(required - set(args))
     if missing:
         raise OaiError("badArgument", f"{verb} needs {', '.join(missing)}")
