@@ -36,6 +36,8 @@ class Harvest:
     rss_start: float
     rss_max: float
     rss_end: float
+    server_cpu: float  # seconds of CPU the server used during the harvest
+    client_cpu: float  # and Sickle
 
     @property
     def rate(self) -> float:
@@ -85,13 +87,20 @@ def serve(store: Path, page_size: int) -> tuple[subprocess.Popen[bytes], float, 
 def harvest(prefix: str, pid: int) -> Harvest:
     sampler = Sampler(pid)
     sampler.start()
-    started = time.monotonic()
+    started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(pid), time.process_time()
     count = 0
     for _ in Sickle(f"http://127.0.0.1:{PORT}/oai", max_retries=0).ListRecords(metadataPrefix=prefix, ignore_deleted=False):
         count += 1
     seconds = time.monotonic() - started
+    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, time.process_time() - client_cpu
     samples = sampler.stop()
-    return Harvest(prefix, count, seconds, samples[0], max(samples), samples[-1])
+    return Harvest(prefix, count, seconds, samples[0], max(samples), samples[-1], server_cpu, client_cpu)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (a figure other processes do not inflate)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -116,10 +125,12 @@ def main() -> None:
     print(f"Load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores.")
     print(f"Store: {store} · page size {args.page_size} · server up in {up:.1f} s · "
           f"first OAI request (builds the version's index) {index:.1f} s · target {TARGET}\n")
-    print("| format | records | seconds | records/s | server RSS at start → max → end (MB) |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    print("| format | records | seconds | records/s | server CPU s (records per CPU s) | Sickle CPU s "
+          "| server RSS at start → max → end (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for run in runs:
         print(f"| `{run.prefix}` | {run.records:,} | {run.seconds:.1f} | {run.rate:,.0f} | "
+              f"{run.server_cpu:.1f} ({run.records / run.server_cpu:,.0f}) | {run.client_cpu:.1f} | "
               f"{run.rss_start:.0f} → {run.rss_max:.0f} → {run.rss_end:.0f} |")
 
 
