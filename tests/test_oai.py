@@ -229,6 +229,7 @@ def test_marcxml_loads_with_pymarc(live_server: LiveServer) -> None:
     assert loaded["306"]["a"] == f"{int(hours):02d}{int(minutes):02d}{int(seconds):02d}"
     links = [f["u"] for f in loaded.get_fields("856")]
     assert f"{live_server.url}video/{VIDEO}" in links
+    assert all(record[k] in links for k in ("url", "content_url") if record.get(k))
     assert [f["a"] for f in loaded.get_fields("024") if f.indicator1 == "7"] == [f"{live_server.url}video/{VIDEO}"]
 
 

@@ -5,6 +5,7 @@ and a token issued before the republication still resumes."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -13,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import pymarc
 import pytest
+from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 
@@ -148,3 +151,20 @@ def test_harvest_everything_then_what_changed(demo: tuple[LiveServer, list[dict]
     record = oai(server, verb="GetRecord", identifier=gone, metadataPrefix="marcxml").find(".//oai:record", NS)
     assert record.find("oai:header", NS).get("status") == "deleted" and record.find("oai:metadata", NS) is None
     assert error_code(oai(server, verb="ListMetadataFormats", identifier=gone)) == "noMetadataFormats"
+
+
+def test_marcxml_of_a_generated_record_loads_with_pymarc(demo: tuple[LiveServer, list[dict]]) -> None:
+    server, records = demo
+    record = next(r for r in records[1::8] if len(r["speakers"]) > 1 and r.get("keywords") and r.get("url") and r.get("themes"))
+    root = oai(server, verb="GetRecord", identifier=f"oai:{REPOSITORY}:{record['id']}", metadataPrefix="marcxml")
+    [marc] = pymarc.parse_xml_to_array(io.BytesIO(etree.tostring(root.find(".//oai:metadata", NS)[0])))
+    assert marc["001"].data == record["id"] and marc["245"]["a"] == record["title"]
+    people = [marc["100"], *marc.get_fields("700")]
+    assert [f["e"] for f in people] == ["speaker"] * len(record["speakers"])
+    assert [bool(f["u"]) for f in people] == [bool(s.get("institution")) for s in record["speakers"]]
+    assert [f["a"] for f in marc.get_fields("650")] == record["themes"]
+    assert [f["a"] for f in marc.get_fields("653")] == record["keywords"]
+    links = [f["u"] for f in marc.get_fields("856")]
+    assert record["url"] in links and f"{server.url}video/{record['id']}" in links
+    assert marc["024"]["a"] == f"{server.url}video/{record['id']}"
+    assert len(marc["008"].data) == 40 and marc["306"]["a"].isdigit()
