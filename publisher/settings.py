@@ -7,6 +7,7 @@ all come from `SETTINGS`; a test checks the README against it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -55,6 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_workers", 2, "Query worker processes per web process: how many queries run at once.", int),
     Setting("sparql_services", "", "Comma-separated endpoint IRIs a query may call with SERVICE (none by default)."),
     Setting("max_request_bytes", 65536, "Largest request body accepted (a larger one gets 413).", int),
+    Setting("oai_page_size", 100, "Records or identifiers in each page of an OAI-PMH list (then a resumptionToken).", int),
+    Setting("admin_email", "admin@example.org", "Address OAI-PMH's Identify gives harvesters to write to."),
 )
 
 
@@ -76,6 +79,8 @@ class Settings:
     sparql_workers: int = 2
     sparql_services: str = ""
     max_request_bytes: int = 65536
+    oai_page_size: int = 100
+    admin_email: str = "admin@example.org"
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -86,6 +91,10 @@ class Settings:
             raise UsageError("--keep-versions must be at least 1")
         if self.workers < 0:
             raise UsageError("--workers must be 0 (one per core) or more")
+        if self.oai_page_size < 1:
+            raise UsageError("--oai-page-size must be at least 1")
+        if not re.fullmatch(r"\S+@(\S+\.)+\S+", self.admin_email):
+            raise UsageError(f"--admin-email must be an e-mail address, got {self.admin_email!r}")
         if not 0 <= self.port <= 65535:
             raise UsageError(f"--port must be between 0 and 65535, got {self.port}")
         if self.sparql_timeout <= 0 or self.sparql_rows < 1 or self.sparql_workers < 1 or self.max_request_bytes < 1024:

@@ -96,11 +96,16 @@ def ledger_line(record: Record, created: str, modified: str, known_digest: str |
 def read_ledger(path: Path) -> Iterator[LedgerEntry]:
     with path.open(encoding="utf-8") as rows:
         for text in rows:
-            row = json.loads(text)
-            record = _record(row["record"], row["source"], row["line"])
-            # A ledger written before first-publication times were kept knows only the last change.
-            created = row.get("created", row["modified"])
-            yield LedgerEntry(record=record, modified=row["modified"], digest=row["digest"], created=created)
+            yield ledger_entry(text)
+
+
+def ledger_entry(text: str | bytes) -> LedgerEntry:
+    """One line of `records.jsonl`, read back."""
+    row = json.loads(text)
+    record = _record(row["record"], row["source"], row["line"])
+    # A ledger written before first-publication times were kept knows only the last change.
+    created = row.get("created", row["modified"])
+    return LedgerEntry(record=record, modified=row["modified"], digest=row["digest"], created=created)
 
 
 def _record(content: dict[str, Any], source: str, line: int) -> Record:

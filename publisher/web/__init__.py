@@ -14,6 +14,7 @@ from publisher.web import api, dataset, engine, errors, resources, sparql
 from publisher.web.catalogue import Catalogues, VideoDates
 from publisher.web.changes import bp as changes_bp
 from publisher.web.http import RepresentationCache
+from publisher.web.oai import bp as oai_bp
 from publisher.web.reconcile import bp as reconcile_bp
 from publisher.web.versions import Versions
 
@@ -35,4 +36,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(reconcile_bp)
     app.register_blueprint(changes_bp)
+    app.register_blueprint(oai_bp)
     return app
