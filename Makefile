@@ -1,11 +1,15 @@
 # make run: create .venv, install, build data/, show two answers and serve it.   make test: the whole suite.
+# make clients: the SPARQL clients the suite runs (Comunica, tests/clients); make test installs them when npm is there.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 STORE  ?= var/store
+CLIENTS = tests/clients
+CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
+NPM    := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install run test lint bench bench-web clean
+.PHONY: install clients run test lint bench bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +18,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# npm ci again only when the lock changed; node_modules is gitignored. Without npm, the Comunica
+# tests skip (and fail under CI=true, where .ci/run installs node and npm first).
+$(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clients: $(CLIENTS_STAMP)
 
 run: install
 	$(BIN)/publisher build data/ --full --store $(STORE)
@@ -24,7 +36,7 @@ run: install
 	@echo; echo "Serving on http://127.0.0.1:5000/ (Ctrl-C stops)"
 	$(BIN)/publisher serve --store $(STORE)
 
-test: install
+test: install $(if $(NPM),clients)
 	$(BIN)/pytest -q
 
 lint: install
@@ -39,4 +51,4 @@ bench-web: install  # needs wrk (Debian: apt-get install -y wrk)
 	$(BIN)/python benchmarks/web_bench.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info $(CLIENTS)/node_modules
