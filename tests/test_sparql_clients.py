@@ -107,6 +107,36 @@ def test_sparqlwrapper_graphs(live_server: LiveServer, form: str, fmt: str, meth
     assert isomorphic(answers.graph_of(converted), expected)
 
 
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV, TURTLE, N3, pytest.param(RDFXML, marks=conjunctive),
+                                 pytest.param(JSONLD, marks=conjunctive)])
+def test_sparqlwrapper_by_accept_alone(live_server: LiveServer, fmt: str) -> None:
+    """setOnlyConneg: no format= parameter, the Accept header alone chooses."""
+    graphs = fmt in (TURTLE, N3, RDFXML, JSONLD)
+    query = answers.CONSTRUCT if graphs else answers.OPTIONAL
+    client = wrapper(live_server, query, fmt, METHODS[0])
+    client.setOnlyConneg(True)
+    assert "format=" not in client._getRequestEncodedParameters(("query", query))
+    converted = client.query().convert()
+    if graphs:
+        got = Graph().parse(data=converted, format="turtle") if isinstance(converted, bytes) else answers.graph_of(converted)
+        assert isomorphic(got, answers.store_graph(live_server, query))
+    elif fmt == CSV:
+        assert answers.csv_rows(converted) == answers.store_text_rows(live_server, query)
+    else:
+        body = json.dumps(converted).encode() if fmt == JSON else xml_to_bytes(converted) if fmt == XML else converted
+        assert answers.solutions_of(answers.parsed(body, fmt)) == answers.store_solutions(live_server, query)
+
+
+def test_sparqlwrapper_n_triples_by_its_accept_header(live_server: LiveServer) -> None:
+    client = wrapper(live_server, answers.describe(live_server), N3, METHODS[0])
+    client.setOnlyConneg(True)
+    client.addCustomHttpHeader("Accept", "application/n-triples")
+    result = client.query()
+    assert result.info()["content-type"] == "application/n-triples"
+    got = Graph().parse(data=result.convert(), format="nt")
+    assert isomorphic(got, answers.store_graph(live_server, answers.describe(live_server)))
+
+
 @conjunctive
 def test_sparqlwrapper_construct_asking_for_json_gets_json_ld(live_server: LiveServer) -> None:
     client = wrapper(live_server, answers.CONSTRUCT, JSON, METHODS[0])

@@ -117,6 +117,12 @@ def test_options_preflight(live_server: LiveServer) -> None:
     assert "ETag" in reply.headers["Access-Control-Expose-Headers"]
 
 
+def test_other_methods_are_405(live_server: LiveServer) -> None:
+    for method in ["PUT", "DELETE", "PATCH"]:
+        reply = live_server.request("/sparql", {"Content-Type": "application/sparql-update"}, method, b"CLEAR ALL")
+        assert reply.status == 405 and "POST" in reply.headers["Allow"]
+
+
 # --- parameters ---------------------------------------------------------------------------
 
 
