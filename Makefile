@@ -1,4 +1,5 @@
 # make run: create .venv, install, build data/, show two answers and serve it.   make test: the whole suite.
+# make clients: the SPARQL clients the suite runs (Comunica, tests/clients); make test installs them when npm is there.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -7,7 +8,11 @@ STORE  ?= var/store
 YASGUI_VERSION ?= 4.6.2
 YASGUI_DIR = publisher/web/static/yasgui
 
-.PHONY: install run test lint bench bench-web yasgui clean
+CLIENTS = tests/clients
+CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
+NPM    := $(shell command -v npm 2>/dev/null)
+
+.PHONY: install clients run test lint bench bench-web yasgui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +21,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# npm ci again only when the lock changed; node_modules is gitignored. Without npm, the Comunica
+# tests skip (and fail under CI=true, where .ci/run installs node and npm first).
+$(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clients: $(CLIENTS_STAMP)
 
 run: install
 	$(BIN)/publisher build data/ --full --store $(STORE)
@@ -26,7 +39,7 @@ run: install
 	@echo; echo "Serving on http://127.0.0.1:5000/ (Ctrl-C stops)"
 	$(BIN)/publisher serve --store $(STORE)
 
-test: install
+test: install $(if $(NPM),clients)
 	$(BIN)/pytest -q
 
 lint: install
@@ -47,4 +60,4 @@ yasgui:  # the query UI's two built files from npm (see publisher/web/static/yas
 	sha256sum $(YASGUI_DIR)/yasgui.min.js $(YASGUI_DIR)/yasgui.min.css
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info $(CLIENTS)/node_modules

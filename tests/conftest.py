@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -44,15 +44,19 @@ def store_graph(settings: Settings) -> Graph:
     return Graph().parse(data=out.getvalue(), format="nt")
 
 
-def require_tool(name: str) -> str:
+def require_tool(name: str, package: str = "raptor2-utils") -> str:
     """A tool the suite needs: missing fails under CI=true, else skips with the install command."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed: apt-get install -y raptor2-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+        missing(f"{name} is not installed: apt-get install -y {package}")
+    return str(path)
+
+
+def missing(message: str) -> NoReturn:
+    """Something the suite needs is not there: a failure under CI=true, else a skip that says how to get it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 # --- a real HTTP server over a published store -------------------------------------------
@@ -81,10 +85,10 @@ class LiveServer:
     settings: Settings
     app: Flask
 
-    def request(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Reply:
+    def request(self, path: str, headers: dict[str, str] | None = None, method: str = "GET", body: bytes | None = None) -> Reply:
         connection = http.client.HTTPConnection(self.url.split("/")[2], timeout=30)
         try:
-            connection.request(method, path, headers=headers or {})
+            connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
             return Reply(response.status, response.headers, response.read())
         finally:

@@ -3,15 +3,19 @@
     GET  /sparql?query=...                       POST /sparql  (form: query=...)
     POST /sparql  Content-Type: application/sparql-query, the query as the body
     default-graph-uri / named-graph-uri          in the URL (or the form), any number of each
-    format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld   overrides Accept (for browsers)
+    format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld   overrides Accept (for browsers); also the names
+        SPARQLWrapper sends (n3, rdf+xml, json-ld) and media types; json and xml fit both kinds of answer
 
 Every published statement is in the store's default graph, which is the query's default
 graph unless the request names graphs: `default-graph-uri=BASE/dataset` names it, any other
-IRI names a graph that does not exist (empty). A GET without a query answers the SPARQL 1.1
+IRI names a graph that does not exist (empty); named graphs alone come with an empty default
+graph, as `FROM NAMED` alone does. A GET without a query answers the SPARQL 1.1
 Service Description to an RDF client and the query page to a browser.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
@@ -43,6 +47,13 @@ PREFLIGHT = {
 _SOLUTIONS = [t for f in RESULT_FORMATS if not f.for_graphs for t in (f.media_type, *f.aliases)]
 _GRAPHS = [t for f in RESULT_FORMATS if f.for_graphs for t in (f.media_type, *f.aliases)]
 _BY_TYPE = {(t, f.for_graphs): f.name for f in RESULT_FORMATS for t in (f.media_type, *f.aliases)}
+# `format=` names: (SELECT/ASK format, CONSTRUCT/DESCRIBE format). SPARQLWrapper sends its own names
+# (n3, rdf+xml, json-ld; xml and json whatever the query form) in `format=` beside its Accept header.
+_BY_NAME: dict[str, tuple[str | None, str | None]] = {
+    **{f.name: (None, f.name) if f.for_graphs else (f.name, None) for f in RESULT_FORMATS},
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "json-ld": (None, "jsonld"), "rdf+xml": (None, "rdfxml"),
+    "n3": (None, "turtle"), "ttl": (None, "turtle"), "nt": (None, "ntriples"),
+}
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -57,22 +68,23 @@ def endpoint() -> Response:
                              "Content-Type: application/sparql-query")
         return _service_description()
     solutions_format, graph_format = _result_formats(params)
-    question = engine.Question(
-        text,
-        _header_defaults(text),
-        _graphs(params.getlist("default-graph-uri"), default_name=dataset_iri(version())),
-        _graphs(params.getlist("named-graph-uri")),
-    )
+    default_graphs = _graphs(params.getlist("default-graph-uri"), default_name=dataset_iri(version()))
+    named_graphs = _graphs(params.getlist("named-graph-uri"))
+    if named_graphs is not None and default_graphs is None:
+        default_graphs = ()  # the protocol's dataset replaces the service's whole dataset
+    question = engine.Question(text, _header_defaults(text), default_graphs, named_graphs)
     found = engine.answer(question, solutions_format, graph_format)
     return engine.respond(found, negotiated="format" not in params)
 
 
 def _protocol_parameters() -> MultiDict[str, str]:
     """The protocol's parameters, from the URL and, for a POST, the form or the body."""
+    _require_utf8(request.query_string)
     params: MultiDict[str, str] = MultiDict(request.args)
     if request.method == "POST":
         kind = request.mimetype
         if kind == "application/x-www-form-urlencoded":
+            _require_utf8(request.get_data())
             params.update(request.form)
         elif kind == "application/sparql-query":
             try:
@@ -89,6 +101,14 @@ def _protocol_parameters() -> MultiDict[str, str]:
     return params
 
 
+def _require_utf8(encoded: bytes) -> None:
+    """Werkzeug decodes what is not UTF-8 into U+FFFD: a query would silently look for other strings."""
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("the query must be encoded in UTF-8") from None
+
+
 def _one(params: MultiDict[str, str], name: str) -> str | None:
     values = params.getlist(name)
     if len(values) > 1:
@@ -102,14 +122,12 @@ def _result_formats(params: MultiDict[str, str]) -> tuple[str | None, str | None
     """The format for SELECT/ASK answers and the one for CONSTRUCT/DESCRIBE answers."""
     asked = params.get("format")
     if asked is not None:
-        names = {f.name for f in RESULT_FORMATS}
-        for_graphs = {f.name: f.for_graphs for f in RESULT_FORMATS}
-        if asked in names:
-            return (None, asked) if for_graphs[asked] else (asked, None)
+        if asked in _BY_NAME:
+            return _BY_NAME[asked]
         solutions, graphs = _BY_TYPE.get((asked, False)), _BY_TYPE.get((asked, True))
         if solutions or graphs:
             return solutions, graphs
-        raise UsageError(f"format must be one of {', '.join(sorted(names))} or a media type, not {asked!r}")
+        raise UsageError(f"format must be one of {', '.join(sorted(_BY_NAME))} or a media type, not {asked!r}")
     accept = request.accept_mimetypes
     if not accept:
         return "json", "turtle"
