@@ -230,8 +230,11 @@ class _File:
         self.spans = _csv_spans(self.lines) if self.csv else {}
         self.header = [name.strip() for name in next(iter(self.spans.values()))[1]] if self.spans else []
         self.appended: list[str] = []
+        self.changed: dict[int, dict[str, Any]] = {}  # rows rewritten, by their first line
 
-    def _cells(self, line: int) -> dict[str, str]:
+    def _cells(self, line: int) -> dict[str, Any]:
+        if line in self.changed:
+            return self.changed[line]
         if self.csv:
             _, cells = self.spans[line]
             return dict(zip(self.header, cells, strict=False))
@@ -257,11 +260,13 @@ class _File:
         if isinstance(alts, str):
             alts = [a for a in (part.strip() for part in alts.split(";")) if a]
         cells["alt_labels"] = ";".join([*alts, label]) if self.csv else [*alts, label]
-        start, end = (line - 1, self.spans[line][0]) if self.csv else (line - 1, line)
-        ending = self.newline if self.lines[end - 1].endswith(("\n", "\r")) else ""
-        self.lines[start:end] = [self._encode(cells).removesuffix(self.newline) + ending] + [""] * (end - start - 1)
+        self.changed[line] = cells
 
     def save(self) -> None:
+        for line, cells in self.changed.items():
+            start, end = (line - 1, self.spans[line][0]) if self.csv else (line - 1, line)
+            ending = self.newline if self.lines[end - 1].endswith(("\n", "\r")) else ""
+            self.lines[start:end] = [self._encode(cells).removesuffix(self.newline) + ending] + [""] * (end - start - 1)
         body = "".join(self.lines)
         if self.appended and body and not body.endswith(("\n", "\r")):
             body += self.newline

@@ -66,23 +66,17 @@ def readings(name: str) -> tuple[Reading, ...]:
     found = name.split()
     if len(found) < 2:
         return (Reading(words(name), (), "one word"),)
-    first = _family_start(found)
-    return (
-        Reading(_words_of(found[first:]), _words_of(found[:first]), "family name last"),
-        Reading(_words_of(found[:1]), _words_of(found[1:]), "family name first"),
-    )
+    # No telling where the family name starts: every split, family last or first
+    # (`Claire Vasseur Lenoir`, `Jean de La Fontaine`, `Rival Madina`).
+    out = []
+    for cut in range(1, len(found)):
+        out.append(Reading(_words_of(found[cut:]), _words_of(found[:cut]), "family name last"))
+        out.append(Reading(_words_of(found[:cut]), _words_of(found[cut:]), "family name first"))
+    return tuple(out)
 
 
 def _words_of(parts: list[str]) -> tuple[str, ...]:
     return words(" ".join(parts))
-
-
-def _family_start(found: list[str]) -> int:
-    """Where a trailing family name starts, its particles included (`Jean de La Fontaine`)."""
-    start = len(found) - 1
-    while start > 1 and fold(found[start - 1]) in _PARTICLES:
-        start -= 1
-    return start
 
 
 def family_key(tokens: tuple[str, ...]) -> str:
