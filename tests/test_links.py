@@ -24,9 +24,10 @@ from rdflib.namespace import OWL, RDF, VOID, XSD
 from publisher.authorities import normalise_identifier
 from publisher.build import build
 from publisher.cli import main
+from publisher.demo_authorities import generate_institutions
 from publisher.dumps import read_index
 from publisher.linking import COLUMNS, suggest_links
-from publisher.name_match import person_match
+from publisher.name_match import LabelIndex, institution_match, person_match
 from publisher.querying import published
 from publisher.settings import Settings
 from publisher.terms import fold
@@ -393,3 +394,29 @@ def test_accept_writes_jsonl_authority_files_too(catalogue: Catalogue,
     assert {k: normalise_identifier(k, v) for k, v in added.items() if k != "name"} == {
         k: person[k] for k in PEOPLE_IDS if person[k]
     }
+
+
+@pytest.fixture(scope="module")
+def label_index() -> LabelIndex:
+    rows = generate_institutions(0)
+    return LabelIndex([v for row in rows for v in (row["label"], row["name"], *row.get("alt_labels", "").split(";")) if v])
+
+
+@pytest.mark.parametrize(("published", "row", "same"), [
+    ("LIRSA-CNAM", "LIRSA (CNAM)", True),
+    ("IAE Lille", "Lille, IAE de", True),
+    ("Université Polytechnique Hauts-de-France", "UPHF", True),
+    ("UPHF", "Hauts-de-France, Université Polytechnique", True),
+    ("IAE de Valenciennes", "IAE de Vannes", False),
+    ("LIRSA-USMB", "Université Savoie Mont Blanc", False),
+    ("CRG-Limoges", "IRG Limoges", False),
+])
+def test_institution_labels(label_index: LabelIndex, published: str, row: str, same: bool):
+    match = institution_match(label_index, [published], [row])
+    assert (match is not None and match.score >= THRESHOLD) == same, match
+
+
+@pytest.mark.parametrize("command", ["suggest", "accept"])
+def test_links_commands_have_help(command: str):
+    result = CliRunner().invoke(main, ["links", command, "--help"])
+    assert result.exit_code == 0 and len(result.output) > 400
