@@ -26,7 +26,7 @@ from publisher.linking import COLUMNS, INSTITUTION, PERSON, read_authorities
 from publisher.model import AUTHORITIES, InstitutionAuthority, PersonAuthority
 from publisher.sources import read_csv
 from publisher.store.version import PublishedVersion
-from publisher.terms import OWL, RDF, SCHEMA, make_slug
+from publisher.terms import OWL, RDF, SCHEMA, fold, make_slug
 
 YES = frozenset({"yes", "y", "x", "1", "true", "oui", "o"})
 NO = frozenset({"", "no", "n", "0", "false", "non"})
@@ -126,9 +126,19 @@ def _accepted_row(
         outcome.notes.append(f"line {line}: <{entity}> is already linked ({', '.join(sorted(same))}); row skipped")
         return None
     row = _find_row(kind, data.get("candidate", ""), ids, people, institutions)
-    if kind == INSTITUTION and ";" in name:
-        raise _RowError("published_name", f"{name!r} holds ';', which an alt_labels cell cannot: add it by hand, in JSON")
+    if kind == INSTITUTION:
+        _check_label(name, row, institutions)
     return Accepted(line, entity, kind, name, row)
+
+
+def _check_label(name: str, row: PersonAuthority | InstitutionAuthority, rows: dict[str, InstitutionAuthority]) -> None:
+    if ";" in name:
+        raise _RowError("published_name", f"{name!r} holds ';', which an alt_labels cell cannot: add it by hand, in JSON")
+    # The build takes a label for the first row that names it: another row would keep it.
+    for other in rows.values():
+        if other is not row and fold(name) in {fold(v) for v in (other.label, *other.alt_labels)}:
+            raise _RowError("published_name", f"{name!r} is already a label of {other.source}, line {other.line}: "
+                                              "give that row these identifiers instead, or take the label out of it")
 
 
 def _published(version: PublishedVersion, entity: str) -> tuple[str | None, set[str], set[str]]:

@@ -72,7 +72,7 @@ class Entity:
     names: list[str] = field(default_factory=list)  # as written in the records, first = shown
     family: str = ""
     given: str = ""
-    context: list[str] = field(default_factory=list)  # people: the institutions they spoke for
+    context: list[str] = field(default_factory=list)  # people: the institutions they spoke for; else parents
     also_spoke_for: dict[str, int] = field(default_factory=dict)  # institutions: folded label -> speakers
     parent: set[str] = field(default_factory=set)  # institutions: folded names of the published parent
     own_row: str = ""  # "file:line" of an authority row with its name and no identifier
@@ -145,6 +145,7 @@ def published_entities(version: PublishedVersion) -> list[Entity]:
         entities[row["o"]].also_spoke_for[fold(row["label"])] = int(row["n"])
     for row in _select(version, PARENTS):
         entities[row["o"]].parent.add(fold(row["label"]))
+        _add(entities[row["o"]].context, f"part of {row['label']}")
     for entity in entities.values():
         entity.names.sort()
         entity.context.sort()

@@ -420,3 +420,14 @@ def test_institution_labels(label_index: LabelIndex, published: str, row: str, s
 def test_links_commands_have_help(command: str):
     result = CliRunner().invoke(main, ["links", command, "--help"])
     assert result.exit_code == 0 and len(result.output) > 400
+
+
+def test_a_label_another_row_already_holds_is_refused(catalogue: Catalogue,
+                                                      reviewed: tuple[Path, Path, list[dict[str, str]]]):
+    data, suggestions, rows = reviewed
+    institution = next(r for r in rows if r["kind"] == "institution")
+    with (data / "institutions.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow([institution["published_name"], "", "", "", "", "", "", "", ""])
+    _write_csv(suggestions, [dict(institution, accept="yes")])
+    code, output = _accept(catalogue, suggestions, data)
+    assert code == 1 and f"{suggestions}:2: published_name: " in output and "is already a label of" in output, output
