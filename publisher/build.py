@@ -9,6 +9,7 @@ always describe what is published now.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -292,7 +293,9 @@ def _describe(
         SKOS + "Concept": len(reg.themes),
     }
     triples = writer.count()
-    facts = DatasetFacts(settings.title, settings.license, now, triples, counts, records[0].id if records else None)
+    links = Counter(k for p in reg.people.values() for k in p.ids) + Counter(k for o in reg.institutions.values() for k in o.ids)
+    facts = DatasetFacts(settings.title, settings.license, now, triples, counts, records[0].id if records else None,
+                         dict(links))
     description = dataset_triples(mapper.iris, facts)
     _check_description(description, shapes, mapper.iris.dataset)
     writer.load(as_ntriples(description))

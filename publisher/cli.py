@@ -16,6 +16,7 @@ import click
 
 from publisher.build import BuildReport, build
 from publisher.errors import PublisherError
+from publisher.links_cli import links
 from publisher.querying import check_base
 from publisher.settings import SETTINGS, Settings, load_settings
 
@@ -254,6 +255,9 @@ def demo_data_command(videos: int, output: Path, seed: int, fmt: str) -> None:
 
     counts = write_demo_data(output, videos, seed=seed, fmt=fmt)
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()) + f" written to {output}")
+
+
+main.add_command(links)
 
 
 def run() -> None:

@@ -3,6 +3,7 @@
     versions/<id>/dumps/catalogue.nt.gz       gzip of the whole default graph, N-Triples
     versions/<id>/dumps/catalogue.ttl.gz      the same, Turtle
     versions/<id>/dumps/catalogue.jsonld.gz   the same, JSON-LD
+    versions/<id>/dumps/links.nt.gz           its owl:sameAs statements alone (the linkset)
     versions/<id>/dumps/index.json            each file's size, sha256 and triple count
 
 Reading 4 M triples back out of RocksDB costs 17 s (each term is looked up in the store's
@@ -29,9 +30,9 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from publisher.dataset import DUMPS
+from publisher.dataset import DUMPS, LINKS_DUMP
 from publisher.store.version import LOADED_COPY, PublishedVersion
-from publisher.terms import PREFIXES
+from publisher.terms import OWL, PREFIXES
 
 DUMPS_DIR = "dumps"
 INDEX = "index.json"
@@ -67,10 +68,22 @@ def write_dumps(version: PublishedVersion) -> list[DumpFile]:
         triples = _compress_all(_dump_store(version.graph, work), work)
     (work / "catalogue.nt").unlink(missing_ok=True)
     files = [_describe_file(work / name, media_type, triples) for name, media_type, _ in DUMPS]
+    links_name, links_type, _ = LINKS_DUMP
+    files.append(_describe_file(work / links_name, links_type, _write_links(version.graph, work / links_name)))
     (work / INDEX).write_text(json.dumps({"files": [asdict(f) for f in files]}, indent=1), encoding="utf-8")
     work.rename(version.path / DUMPS_DIR)
     copy.unlink(missing_ok=True)
     return files
+
+
+def _write_links(graph: ox.Store, target: Path) -> int:
+    """The owl:sameAs statements alone: the dataset's linkset. Read from the store's
+    predicate index, they cost little even in a large catalogue."""
+    same_as = ox.NamedNode(OWL + "sameAs")
+    triples = [q.triple for q in graph.quads_for_pattern(None, same_as, None, ox.DefaultGraph())]
+    with gzip.open(target, "wb", compresslevel=GZIP_LEVEL) as out:
+        ox.serialize(triples, cast(IO[bytes], out), ox.RdfFormat.N_TRIPLES)
+    return len(triples)
 
 
 def _dump_store(graph: ox.Store, work: Path) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pyld import jsonld
+from rdflib.namespace import OWL
 
 from publisher.build import build
 from publisher.dumps import DUMPS_DIR, INDEX, read_index, write_dumps
@@ -48,12 +49,14 @@ def index_rows(settings: Settings) -> dict[str, dict[str, object]]:
 
 def test_every_dump_is_listed_with_its_size_and_sha256(built: Settings):
     rows = index_rows(built)
-    assert sorted(rows) == ["catalogue.jsonld.gz", "catalogue.nt.gz", "catalogue.ttl.gz"]
+    assert sorted(rows) == ["catalogue.jsonld.gz", "catalogue.nt.gz", "catalogue.ttl.gz", "links.nt.gz"]
+    graph = store_graph(built)
     for name, row in rows.items():
         data = (current_dir(built) / DUMPS_DIR / name).read_bytes()
         assert row["bytes"] == len(data)
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
-        assert row["triples"] == len(store_graph(built))
+        same_as = len(list(graph.triples((None, OWL.sameAs, None))))
+        assert row["triples"] == (same_as if name == "links.nt.gz" else len(graph))
 
 
 @pytest.mark.parametrize("name", sorted(RAPPER_SYNTAX))
@@ -90,7 +93,7 @@ def test_every_new_version_has_its_own_dumps(tmp_path: Path):
     second = current_dir(settings)
     assert second != first
     before, after = read_index(first), read_index(second)
-    assert len(before) == len(after) == 3
+    assert len(before) == len(after) == 4  # three formats of the graph, and its links
     assert after[0].triples > before[0].triples
     assert after[0].triples == len(store_graph(settings))
 
@@ -131,7 +134,7 @@ def test_a_build_killed_while_dumping_publishes_no_partial_dump(tmp_path: Path):
     assert (killed / (DUMPS_DIR + ".partial")).is_dir()  # it died where it was meant to
     assert read_index(killed) == [] and not (killed / DUMPS_DIR).exists()
     assert build([DATA], settings).exit_code == 0
-    assert len(read_index(current_dir(settings))) == 3
+    assert len(read_index(current_dir(settings))) == 4
 
 
 def test_a_statement_loaded_twice_is_dumped_once(tmp_path: Path):
@@ -140,6 +143,6 @@ def test_a_statement_loaded_twice_is_dumped_once(tmp_path: Path):
     writer.load(triple)
     writer.load(triple)  # the store keeps one; the text it was loaded from holds two
     files = write_dumps(writer)
-    assert [f.triples for f in files] == [1, 1, 1]
+    assert [f.triples for f in files] == [1, 1, 1, 0]  # the three formats, and the links: none
     assert gzip.decompress((tmp_path / "v" / DUMPS_DIR / "catalogue.nt.gz").read_bytes()).count(b"\n") == 1
     writer.abort()

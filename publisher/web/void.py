@@ -22,7 +22,19 @@ WHERE {
   { <dataset> ?p ?o BIND(<dataset> AS ?s) }
   UNION { <dataset> void:classPartition ?s . ?s ?p ?o }
   UNION { <dataset> dcat:distribution ?s . ?s ?p ?o }
+  UNION { <dataset> void:subset+ ?s . ?s ?p ?o }
+  UNION { <dataset> void:subset+/(void:dataDump|void:objectsTarget) ?s . ?s ?p ?o }
 }"""
+
+
+# The linkset's parts: each authority's title and how many owl:sameAs statements point at it.
+LINKSETS = """PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?title ?n WHERE {
+  <dataset> void:subset/void:subset ?part .
+  ?part void:objectsTarget ?target ; void:triples ?n .
+  ?target dcterms:title ?title
+} ORDER BY DESC(?n) ?title"""
 
 
 def dataset_iri(version: PublishedVersion) -> str:
@@ -62,6 +74,7 @@ class PageFacts:
     sparql: str | None
     examples: list[str]
     vocabularies: list[str]
+    links: list[tuple[str, int]]  # authority, owl:sameAs statements
 
 
 def facts(version: PublishedVersion) -> PageFacts:
@@ -82,4 +95,6 @@ def facts(version: PublishedVersion) -> PageFacts:
         sparql=first(VOID + "sparqlEndpoint"),
         examples=values(VOID + "exampleResource"),
         vocabularies=values(VOID + "vocabulary"),
+        links=[(row["title"].value, int(row["n"].value))  # type: ignore[index]
+               for row in version.query(LINKSETS, version.manifest.base)],  # type: ignore[attr-defined]
     )
