@@ -115,6 +115,7 @@ def test_options_preflight(live_server: LiveServer) -> None:
     assert {"GET", "POST"} <= {m.strip() for m in reply.headers["Access-Control-Allow-Methods"].split(",")}
     assert "content-type" in reply.headers["Access-Control-Allow-Headers"].lower()
     assert "ETag" in reply.headers["Access-Control-Expose-Headers"]
+    assert "Content-Type" not in reply.headers and reply.body == b""
 
 
 def test_other_methods_are_405(live_server: LiveServer) -> None:

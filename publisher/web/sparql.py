@@ -59,7 +59,9 @@ _BY_NAME: dict[str, tuple[str | None, str | None]] = {
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
     if request.method == "OPTIONS":
-        return Response(status=204, headers=PREFLIGHT)
+        preflight = Response(status=204, headers=PREFLIGHT)
+        del preflight.headers["Content-Type"]  # a 204 has no body to type
+        return preflight
     params = _protocol_parameters()
     text = _one(params, "query")
     if text is None:
