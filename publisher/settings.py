@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_rows", 10000, "Most rows (or triples) a SPARQL answer holds; a longer one is cut and says so.", int),
     Setting("sparql_workers", 2, "Query worker processes per web process: how many queries run at once.", int),
     Setting("sparql_services", "", "Comma-separated endpoint IRIs a query may call with SERVICE (none by default)."),
+    Setting("sparql_cache_mb", 128, "Memory each web process gives to cached SPARQL answers; 0 turns the cache off.", int),
     Setting("max_request_bytes", 65536, "Largest request body accepted (a larger one gets 413).", int),
     Setting("oai_page_size", 100, "Records or identifiers in each page of an OAI-PMH list (then a resumptionToken).", int),
     Setting("admin_email", "admin@example.org", "Address OAI-PMH's Identify gives harvesters to write to."),
@@ -78,6 +79,7 @@ class Settings:
     sparql_rows: int = 10000
     sparql_workers: int = 2
     sparql_services: str = ""
+    sparql_cache_mb: int = 128
     max_request_bytes: int = 65536
     oai_page_size: int = 100
     admin_email: str = "admin@example.org"
@@ -100,6 +102,8 @@ class Settings:
         if self.sparql_timeout <= 0 or self.sparql_rows < 1 or self.sparql_workers < 1 or self.max_request_bytes < 1024:
             raise UsageError("--sparql-timeout must be positive, --sparql-rows and --sparql-workers at least 1, "
                              "--max-request-bytes at least 1024")
+        if self.sparql_cache_mb < 0:
+            raise UsageError("--sparql-cache-mb must be 0 (no cache) or more")
 
     @property
     def allowed_services(self) -> frozenset[str]:

@@ -31,3 +31,16 @@ def test_cache_is_bounded_by_bytes_and_recent_first() -> None:
 def test_etag_is_a_strong_hash_of_the_bytes() -> None:
     assert make_representation(b"a", TURTLE).etag == make_representation(b"a", TURTLE).etag
     assert make_representation(b"a", TURTLE).etag != make_representation(b"b", TURTLE).etag
+
+
+def test_a_cache_without_budget_keeps_nothing() -> None:
+    cache = RepresentationCache(budget=0, max_body=0)
+    made: list[int] = []
+
+    def make():
+        made.append(1)
+        return make_representation(b"", TURTLE)
+
+    cache.get_or_make(("v", "/r", "turtle"), make)
+    cache.get_or_make(("v", "/r", "turtle"), make)
+    assert len(made) == 2 and cache.size == 0

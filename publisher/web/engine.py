@@ -49,7 +49,8 @@ class Question:
 def install(app: Flask) -> None:
     s = app.config["PUBLISHER_SETTINGS"]
     app.extensions["publisher.query_pool"] = QueryPool(s.sparql_workers, s.sparql_timeout)
-    app.extensions["publisher.answers"] = BodyCache[CachedAnswer](budget=128 * 1024 * 1024, max_body=8 * 1024 * 1024)
+    budget = s.sparql_cache_mb * 1024 * 1024
+    app.extensions["publisher.answers"] = BodyCache[CachedAnswer](budget=budget, max_body=min(8 * 1024 * 1024, budget))
     app.extensions["publisher.timed_out"] = _TimedOut()
     app.before_request(_warm_pool)
 

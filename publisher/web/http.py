@@ -89,7 +89,7 @@ class BodyCache(Generic[V]):
         return made
 
     def put(self, key: tuple[str, ...], made: V) -> None:
-        if len(made.body) <= self.max_body:
+        if self.budget and len(made.body) <= self.max_body:
             with self._lock:
                 replaced = self._items.pop(key, None)
                 self.size += len(made.body) - (len(replaced.body) if replaced else 0)
