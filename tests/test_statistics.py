@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from rdflib import RDFS, Graph, Literal, URIRef
 
 from publisher.build import build
 from publisher.querying import run_query
 from publisher.settings import Settings
-from publisher.statistics import seconds
 
 from .conftest import BASE, DATA, ROOT
 
@@ -45,18 +43,13 @@ def test_a_changed_record_changes_the_statistics_of_the_next_build(tmp_path: Pat
     assert figures(settings, years) == [("2021", "1", "1000000")]
 
 
-@pytest.mark.parametrize(("duration", "expected"), [("PT0S", 0), ("PT3M59S", 239), ("PT1H15M", 4500), ("PT25H", 90000)])
-def test_seconds_of_the_durations_the_mapping_writes(duration: str, expected: int) -> None:
-    assert seconds(duration) == expected
-
-
 def test_every_statistics_term_is_documented_in_english_and_french(tmp_path: Path, settings: Settings) -> None:
     extra = {"id": "keyworded", "title": "T", "published": "2024-03-01T10:00:00+01:00", "duration": "03:59", "views": 3,
              "keywords": ["Innovation"], "themes": ["Portraits"], "speakers": ["RIVAL Madina - LIRSA-CNAM"]}
     assert not build([DATA, write_jsonl(tmp_path / "extra.jsonl", [extra])], settings).rejections
     used = {URIRef(p) for (p,) in figures(settings, f'SELECT DISTINCT ?p {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{PUB}")) }}')}
     used |= {URIRef(c) for (c,) in figures(settings, f'SELECT DISTINCT ?c {{ ?s a ?c FILTER(STRSTARTS(STR(?c), "{PUB}")) }}')}
-    assert len(used) == 16
+    assert len(used) == 15
     ontology = Graph().parse(ROOT / "ontology" / "ontology.ttl", format="turtle", publicID=BASE)
     on_statistics = {URIRef(PUB + "Tally"), URIRef(PUB + "KeywordKey")}
     for term in used:
