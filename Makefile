@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 STORE  ?= var/store
 
-.PHONY: install run test lint bench bench-web clean
+.PHONY: install run test lint bench bench-web bench-queries clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: install
 bench-web: install  # needs wrk (Debian: apt-get install -y wrk)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/web_bench.py
+
+bench-queries: install  # raw pyoxigraph on disk and in memory; --server / --rdflib-endpoint add columns
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/query_bench.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
