@@ -10,7 +10,7 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE dataset#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
-  `pub:viewCount` for a year) sharing a year, a theme and an institution, a theme and a person...;
+  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
 - keyword keys, `BASE dataset#keyword-{n}`: a keyword lower-cased and the forms written with it.
 
 The build maps the whole catalogue again each time, so the figures always describe what is
@@ -33,7 +33,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
         "Tally", "KeywordKey", "titleOrder", "viewRank", "talkCount", "talkCountWithSubOrganizations", "viewCount",
-        "year", "theme", "organization", "withinOrganization", "keyword", "person", "keywordKey", "keywordForm",
+        "year", "theme", "organization", "withinOrganization", "keyword", "keywordKey", "keywordForm",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -50,7 +50,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     year_views: Counter[str] = Counter()
     # (theme, dimension value) -> talks, by dimension; Counter.update over products counts in C.
     pairs: dict[str, Counter[tuple[str, str]]] = {
-        name: Counter() for name in ("year", "organization", "withinOrganization", "keyword", "person")}
+        name: Counter() for name in ("year", "organization", "withinOrganization", "keyword")}
     forms: dict[str, dict[str, None]] = defaultdict(dict)  # lower-cased keyword -> tagged literals
     for record in records:
         themes = [theme_iri[reg.theme_key(label)] for label in record.themes]
@@ -72,7 +72,6 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         pairs["organization"].update(product(themes, orgs))
         pairs["withinOrganization"].update(product(themes, within))
         pairs["keyword"].update(product(themes, keywords))
-        pairs["person"].update(product(themes, people))
         for keyword in record.keywords:
             forms[keyword.lower()][lit(keyword, record.language)] = None
     out += [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]

@@ -601,11 +601,9 @@ def test_generated_tallies_are_plain_counts(generated: Generated) -> None:
             expected.update((f"theme/{slug(theme)}", f"organization/{slug(label)}") for label in t.institutions)
             expected.update((f"theme/{slug(theme)}", keyword) for keyword in t.keywords)
             expected.update([(f"theme/{slug(theme)}", t.published[:4])] if t.published else [])
-            expected.update((f"theme/{slug(theme)}", name) for name in t.people)
     got = statistic(settings, """SELECT ?pair ?n {
         ?tally a pub:Tally ; pub:theme ?theme ; pub:talkCount ?n .
         { ?tally pub:organization ?x } UNION { ?tally pub:keyword ?x } UNION { ?tally pub:year ?x }
-        UNION { ?tally pub:person/schema:name ?x }
         BIND(CONCAT(STR(?theme), " ", STR(?x)) AS ?pair) }""")
     assert got == {f"{BASE}{theme} {BASE if x.startswith('organization/') else ''}{x}": n
                    for (theme, x), n in expected.items()}
