@@ -9,9 +9,9 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
 - on each video: `pub:titleOrder` (its position by title) and `pub:viewRank` (by views);
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
-- tallies, `BASE dataset#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
+- tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
   `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
-- keyword keys, `BASE dataset#keyword-{n}`: a keyword lower-cased and the forms written with it.
+- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it.
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -98,13 +98,13 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
     n = 0
     for year, talks in years.items():
         n += 1
-        node = iri(f"{iris.dataset}#tally-{n}")
+        node = iri(f"{iris.base}statistics#tally-{n}")
         out += [f"{node} {A} {p['Tally']}", f"{node} {p['year']} {year}", f"{node} {p['talkCount']} {integer(talks)}",
                 f"{node} {p['viewCount']} {integer(year_views[year])}"]
     for dimension, counts in pairs.items():
         for (theme, value), talks in counts.items():
             n += 1
-            node = iri(f"{iris.dataset}#tally-{n}")
+            node = iri(f"{iris.base}statistics#tally-{n}")
             out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
                     f"{node} {p['talkCount']} {integer(talks)}"]
     return out
@@ -113,7 +113,7 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
 def _keywords(iris: Iris, p: dict[str, str], forms: dict[str, dict[str, None]]) -> list[str]:
     out = []
     for n, key in enumerate(sorted(forms), start=1):
-        node = iri(f"{iris.dataset}#keyword-{n}")
+        node = iri(f"{iris.base}statistics#keyword-{n}")
         out += [f"{node} {A} {p['KeywordKey']}", f"{node} {p['keywordKey']} {lit(key)}"]
         out += [f"{node} {p['keywordForm']} {form}" for form in forms[key]]
     return out
