@@ -12,7 +12,7 @@ CLIENTS = tests/clients
 CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
 NPM    := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install clients run test lint bench bench-web yasgui clean
+.PHONY: install clients run test lint bench bench-web bench-queries yasgui clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ yasgui:  # the query UI's two built files from npm (see publisher/web/static/yas
 	  && cp $$tmp/package/build/yasgui.min.js $$tmp/package/build/yasgui.min.css $(YASGUI_DIR)/; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 	sha256sum $(YASGUI_DIR)/yasgui.min.js $(YASGUI_DIR)/yasgui.min.css
+
+bench-queries: install  # raw pyoxigraph on disk and in memory; --server / --rdflib-endpoint add columns
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/query_bench.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info $(CLIENTS)/node_modules

@@ -565,3 +565,66 @@ def test_a_library_file_run_as_is_answers_its_default_question(sample: Settings,
 def test_an_ad_hoc_query_with_comments_gets_no_substitution(sample: Settings) -> None:
     results = run_query(sample, "# how many talks?\nSELECT (COUNT(*) AS ?n) WHERE { ?v a <http://schema.org/VideoObject> }")
     assert [plain(row["n"]) for row in results] == [7]
+
+
+# --- (e) the statistics the build publishes, against the same plain-Python catalogue ------------
+
+PUB = BASE + "ontology#"
+
+
+def statistic(settings: Settings, sparql: str) -> dict[Any, Any]:
+    """{first column: second column} of a query over the published version."""
+    results = run_query(settings, f"PREFIX pub: <{PUB}>\nPREFIX schema: <http://schema.org/>\n{sparql}")
+    pairs = [tuple(plain(term) for term in row) for row in results]
+    assert len({key for key, _ in pairs}) == len(pairs), "one value each"
+    return dict(pairs)
+
+
+def test_generated_talk_counts_are_plain_counts(generated: Generated) -> None:
+    catalogue, settings = generated.catalogue, generated.settings
+    themes = Counter(f"theme/{slug(theme)}" for t in catalogue.talks for theme in t.themes)
+    organizations = Counter(f"organization/{slug(label)}" for t in catalogue.talks for label in t.institutions)
+    within = Counter(f"organization/{slug(above)}" for t in catalogue.talks
+                     for above in {a for label in t.institutions for a in catalogue.above(label)})
+    people = Counter(name for t in catalogue.talks for name in t.people)
+    assert statistic(settings, "SELECT ?t ?n { ?t a <http://www.w3.org/2004/02/skos/core#Concept> ; pub:talkCount ?n }") == themes
+    assert statistic(settings, "SELECT ?o ?n { ?o a schema:Organization ; pub:talkCount ?n }") == organizations
+    assert statistic(settings, "SELECT ?o ?n { ?o pub:talkCountWithSubOrganizations ?n }") == within
+    assert statistic(settings, "SELECT ?name ?n { ?p a schema:Person ; schema:name ?name ; pub:talkCount ?n }") == people
+
+
+def test_generated_tallies_are_plain_counts(generated: Generated) -> None:
+    catalogue, settings = generated.catalogue, generated.settings
+    expected: Counter[tuple[str, str]] = Counter()
+    for t in catalogue.talks:
+        for theme in t.themes:
+            expected.update((f"theme/{slug(theme)}", f"organization/{slug(label)}") for label in t.institutions)
+            expected.update((f"theme/{slug(theme)}", keyword) for keyword in t.keywords)
+            expected.update([(f"theme/{slug(theme)}", t.published[:4])] if t.published else [])
+    got = statistic(settings, """SELECT ?pair ?n {
+        ?tally a pub:Tally ; pub:theme ?theme ; pub:talkCount ?n .
+        { ?tally pub:organization ?x } UNION { ?tally pub:keyword ?x } UNION { ?tally pub:year ?x }
+        BIND(CONCAT(STR(?theme), " ", STR(?x)) AS ?pair) }""")
+    assert got == {f"{BASE}{theme} {BASE if x.startswith('organization/') else ''}{x}": n
+                   for (theme, x), n in expected.items()}
+
+
+def test_generated_per_video_statistics_are_plain_values(generated: Generated) -> None:
+    catalogue, settings = generated.catalogue, generated.settings
+    by_title = sorted(catalogue.talks, key=lambda t: (t.title, t.id))
+    by_views = sorted((t for t in catalogue.talks if t.views is not None), key=lambda t: (-(t.views or 0), t.title, t.id))
+    per_video = "SELECT ?id ?x { ?v schema:identifier ?id ; pub:%s ?x }"
+    assert statistic(settings, per_video % "titleOrder") == {t.id: n for n, t in enumerate(by_title, start=1)}
+    assert statistic(settings, per_video % "viewRank") == {t.id: n for n, t in enumerate(by_views, start=1)}
+
+
+def test_generated_keyword_keys_hold_every_form(generated: Generated) -> None:
+    forms: dict[str, set[str]] = defaultdict(set)
+    for t in generated.catalogue.talks:
+        for keyword in t.keywords:
+            forms[keyword.lower()].add(keyword)
+    results = run_query(generated.settings, f"SELECT ?key ?form {{ ?k <{PUB}keywordKey> ?key ; <{PUB}keywordForm> ?form }}")
+    got: dict[str, set[str]] = defaultdict(set)
+    for row in results:
+        got[row["key"].value].add(row["form"].value)
+    assert got == forms

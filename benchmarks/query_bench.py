@@ -1,0 +1,358 @@
+"""Question benchmark: every question of `queries/*.rq`, p50 and p99 over N runs, on a generated catalogue.
+
+On a store built from N generated videos (generated and built once, then reused; or the store
+given with --store), each question is asked with parameters that exist in that catalogue (the
+busiest person, theme, institution, keyword..., picked once from the store and printed) and timed:
+
+- raw pyoxigraph on disk: `Store.read_only` on the published version, the question's parameters
+  bound with `substitutions`, every row read;
+- raw pyoxigraph in memory: the version's N-Triples dump loaded into `ox.Store()`;
+- optional, when a server is given and answers: our server over HTTP
+  (`GET /api/queries/{name}?param=value`), uncached (each request a distinct URL: the parameters
+  in a new order, then a cache-busting extra parameter) and cached (the same URL again);
+- optional: rdflib-endpoint (`GET /sparql?query=...`), which takes only query text, so the values
+  are written into the query as a VALUES clause at the start of the outermost WHERE group (and of
+  a nested group that names a parameter, which the outer VALUES does not reach), checked on the
+  raw store to give the rows the substitutions give; each query has a timeout.
+
+A question is asked once to warm up, then RUNS times or until BUDGET seconds have gone (at least
+three times). Prints a Markdown table.
+
+    .venv/bin/python benchmarks/query_bench.py [--videos 100000] [--store DIR] [--runs 30] [--out bench-out]
+        [--queries DIR] [--no-memory] [--server http://127.0.0.1:5000] [--rdflib-endpoint http://127.0.0.1:5792/sparql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from publisher.named_queries import QUERIES, NamedQuery, bind, load_queries  # noqa: E402
+from publisher.store.version import PublishedVersion  # noqa: E402
+
+RESULTS_JSON = "application/sparql-results+json"
+RDFLIB_TIMEOUT_S = 60.0
+SCHEMA = "PREFIX schema: <http://schema.org/>\n"
+
+
+@dataclass
+class Timing:
+    p50_ms: float
+    p99_ms: float
+    runs: int
+    rows: int
+
+    def cell(self) -> str:
+        return f"{self.p50_ms:,.1f} / {self.p99_ms:,.1f}"
+
+
+@dataclass
+class Row:
+    name: str
+    params: dict[str, str]
+    columns: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+
+
+def generate(out: Path, videos: int) -> Path:
+    target = out / f"catalogue-{videos}"
+    if not (target / "videos.jsonl").exists():
+        subprocess.run([sys.executable, "-m", "publisher", "demo-data", "--videos", str(videos), "-o", str(target)], check=True)
+    return target
+
+
+def build(catalogue: Path, store: Path) -> None:
+    if (store / "current").exists():
+        return
+    subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--store", str(store),
+         "--rejects", str(store.parent / "query-rejects.jsonl"), "--quiet"],
+        check=True,
+    )
+
+
+# --- parameters that exist in the generated catalogue ------------------------------------------
+
+def first_value(store: ox.Store, sparql: str) -> ox.NamedNode | ox.Literal:
+    (row,) = list(store.query(SCHEMA + sparql))
+    return row[0]
+
+
+def pick_params(store: ox.Store, base: str) -> dict[str, str]:
+    """One value per kind of parameter: the busiest of each, asked once of the raw store."""
+    def relative(term: Any) -> str:
+        return term.value[len(base):] if term.value.startswith(base) else term.value
+
+    person = first_value(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?v schema:creator ?p } "
+                                "GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 1")
+    theme = first_value(store, "SELECT ?t (COUNT(*) AS ?n) WHERE { ?v schema:about ?t } "
+                               "GROUP BY ?t ORDER BY DESC(?n) ?t LIMIT 1")
+    parent = first_value(store, "SELECT ?o (COUNT(*) AS ?n) WHERE { ?c schema:parentOrganization ?o } "
+                                "GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 1")
+    busiest = first_value(store, "SELECT ?o (COUNT(*) AS ?n) WHERE { ?v schema:sourceOrganization ?o } "
+                                 "GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 1")
+    label = first_value(store, f"SELECT ?l WHERE {{ <{busiest.value}> schema:alternateName ?l }} ORDER BY ?l LIMIT 1")
+    keyword = first_value(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { ?v schema:keywords ?t BIND(STR(?t) AS ?k) } "
+                                 "GROUP BY ?k ORDER BY DESC(?n) ?k LIMIT 1")
+    video = first_value(store, f"SELECT ?v WHERE {{ ?v schema:about <{theme.value}> ; "
+                               f"schema:sourceOrganization <{busiest.value}> }} ORDER BY ?v LIMIT 1")
+    return {
+        "person": relative(person), "theme": relative(theme), "institution-iri": relative(parent),
+        "institution-label": label.value, "keyword": keyword.value, "video-iri": relative(video),
+        "video-id": relative(video).rsplit("/", 1)[-1],
+    }
+
+
+def params_for(query: NamedQuery, picked: dict[str, str]) -> dict[str, str]:
+    """The picked value of each parameter by its name and type; integers and dates keep their defaults."""
+    kinds = {("institution", "iri"): "institution-iri", ("institution", "string"): "institution-label",
+             ("video", "iri"): "video-iri", ("video", "string"): "video-id"}
+    given = {}
+    for param in query.params:
+        key = kinds.get((param.name, param.type), param.name)
+        if key in picked:
+            given[param.name] = picked[key]
+    return given
+
+
+# --- timing ------------------------------------------------------------------------------------
+
+def timed(ask: Callable[[], int], runs: int, budget_s: float) -> Timing:
+    rows = ask()  # warm-up
+    times: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while len(times) < runs and (len(times) < 3 or time.perf_counter() < deadline):
+        start = time.perf_counter()
+        ask()
+        times.append((time.perf_counter() - start) * 1000)
+    return Timing(statistics.median(times), percentile(times, 99), len(times), rows)
+
+
+def percentile(values: list[float], p: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def raw_rows(store: ox.Store, query: NamedQuery, given: dict[str, str], base: str) -> list[tuple[Any, ...]]:
+    results = store.query(query.sparql, base_iri=base, substitutions=bind(query, given, base))
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [tuple(row[n] for n in names) for row in results]
+
+
+def raw(store: ox.Store, query: NamedQuery, given: dict[str, str], base: str, runs: int, budget_s: float) -> Timing:
+    return timed(lambda: len(raw_rows(store, query, given, base)), runs, budget_s)
+
+
+def memory_store(version: PublishedVersion) -> ox.Store:
+    store = ox.Store()
+    dump = version.path / "dumps" / "catalogue.nt.gz"
+    with gzip.open(dump) as handle:
+        store.bulk_load(handle, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+# --- hook: our server over HTTP (GET /api/queries/{name}) ---------------------------------------
+
+_BUST = itertools.count()
+
+
+def server_answers(server: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{server}/api/queries", timeout=5) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def http_get(url: str, timeout: float = RDFLIB_TIMEOUT_S) -> int:
+    """GET a SPARQL JSON result; the number of rows."""
+    request = urllib.request.Request(url, headers={"Accept": RESULTS_JSON})
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        return len(json.load(answer)["results"]["bindings"])
+
+
+def server_url(server: str, name: str, given: dict[str, str], order: list[str] | None = None) -> str:
+    pairs = [(k, given[k]) for k in (order or list(given))]
+    return f"{server}/api/queries/{name}" + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+
+
+def server_uncached(server: str, name: str, given: dict[str, str], runs: int, budget_s: float) -> Timing | str:
+    """Each request a URL the server has not seen: the parameters in another order while there is one,
+    then an extra `_` parameter (a server that refuses unknown parameters must accept `_`, as jQuery's
+    cache-busting convention has it, or this column is left empty)."""
+    orders = iter(list(itertools.permutations(given))[1:])
+
+    def ask() -> int:
+        order = next(orders, None)
+        url = server_url(server, name, given, list(order) if order else None)
+        if order is None:
+            url += ("&" if given else "?") + f"_={next(_BUST)}-{time.time_ns()}"
+        return http_get(url)
+    try:
+        return timed(ask, runs, budget_s)
+    except urllib.error.HTTPError as problem:
+        return f"HTTP {problem.code} on `_`"
+
+
+def server_cached(server: str, name: str, given: dict[str, str], runs: int, budget_s: float) -> Timing:
+    url = server_url(server, name, given)
+    return timed(lambda: http_get(url), runs, budget_s)
+
+
+# --- hook: rdflib-endpoint (GET /sparql?query=...), values written into the text -----------------
+
+def with_values(query: NamedQuery, given: dict[str, str], base: str) -> str:
+    """The query with its parameters as `VALUES (?a ?b) { (... ...) }` at the start of the outermost
+    WHERE group, for an endpoint that takes only query text. A group nested in it that names a
+    parameter (a FILTER in a group of its own, which Oxigraph runs first) does not see the outer
+    VALUES, so it gets the parameters it names too: then the text answers as the substitutions."""
+    bound = bind(query, given, base)
+    # The library's relative IRIs (`PREFIX pub: <ontology#>`) need the base written in the text too.
+    if not bound:
+        return f"BASE <{base}>\n{query.sparql}"
+    match = re.search(r"\bWHERE\s*\{", query.sparql)
+    if match is None:
+        raise ValueError(f"{query.name}: no WHERE group")
+    text = query.sparql
+    inserts = [(match.end(), dict(bound))]
+    for start, end in _groups(text, match.end()):
+        named = {v: t for v, t in bound.items() if re.search(rf"[?$]{v.value}\b", text[start:end])}
+        sub_query = re.match(r"\s*SELECT\b", text[start:end], re.IGNORECASE)
+        if named and not sub_query and not re.search(r"VALUES\s*(\?\w+|\([^)]*\))\s*$", text[:start - 1]):
+            inserts.append((start, named))
+    for at, terms in sorted(inserts, key=lambda item: -item[0]):
+        names = " ".join(f"?{v.value}" for v in terms)
+        values = " ".join(str(t) for t in terms.values())
+        text = f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
+    return f"BASE <{base}>\n{text}"
+
+
+def _groups(text: str, after: int) -> list[tuple[int, int]]:
+    """(start, end) of the text of each group opened after `after` (the library's queries hold no
+    braces inside strings)."""
+    groups, opened = [], []
+    for at in range(after, len(text)):
+        if text[at] == "{":
+            opened.append(at + 1)
+        elif text[at] == "}" and opened:
+            groups.append((opened.pop(), at))
+    return groups
+
+
+def check_values(store: ox.Store, query: NamedQuery, given: dict[str, str], base: str) -> None:
+    """The VALUES form answers like the substitutions, on the raw store (same rows, same order)."""
+    results = store.query(with_values(query, given, base), base_iri=base)
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    textual = [tuple(row[n] for n in names) for row in results]
+    if textual != raw_rows(store, query, given, base):
+        raise SystemExit(f"{query.name}: the VALUES form does not give the rows of the substitutions")
+
+
+def rdflib_endpoint(endpoint: str, query: NamedQuery, given: dict[str, str], base: str, runs: int,
+                    budget_s: float) -> Timing | str:
+    url = endpoint + "?" + urllib.parse.urlencode({"query": with_values(query, given, base)})
+    try:
+        return timed(lambda: http_get(url, RDFLIB_TIMEOUT_S), runs, budget_s)
+    except TimeoutError:
+        return f"> {RDFLIB_TIMEOUT_S:.0f} s"
+    except urllib.error.HTTPError as problem:  # rdflib's engine fails on some queries (e.g. sorting unbound values)
+        return f"fails (HTTP {problem.code})"
+    except urllib.error.URLError as problem:
+        if isinstance(problem.reason, TimeoutError):
+            return f"> {RDFLIB_TIMEOUT_S:.0f} s"
+        raise
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+def table(rows: list[Row], columns: list[str]) -> str:
+    lines = ["| question | parameters | rows | " + " | ".join(f"{c} p50 / p99 (ms)" for c in columns) + " |",
+             "| --- | --- | ---: | " + " | ".join("---:" for _ in columns) + " |"]
+    for row in rows:
+        params = ", ".join(f"`{k}={v}`" for k, v in row.params.items()) or "—"
+        lines.append(f"| {row.name} | {params} | {row.rows:,} | " + " | ".join(row.columns.get(c, "—") for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--videos", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, help="an existing store to reuse (read only)")
+    parser.add_argument("--queries", type=Path, default=QUERIES, help="the question library to time")
+    parser.add_argument("--only", nargs="*", help="only these questions")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per question and column, at least 3 runs")
+    parser.add_argument("--out", type=Path, default=Path("bench-out"))
+    parser.add_argument("--no-memory", action="store_true", help="skip the in-memory column")
+    parser.add_argument("--server", help="our server, e.g. http://127.0.0.1:5000 (column left empty if it does not answer)")
+    parser.add_argument("--rdflib-endpoint", help="rdflib-endpoint's SPARQL URL, e.g. http://127.0.0.1:5792/sparql")
+    args = parser.parse_args()
+    store_dir = args.store
+    if store_dir is None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        store_dir = args.out / f"query-store-{args.videos}"
+        build(generate(args.out, args.videos), store_dir)
+    version = PublishedVersion((store_dir / "current").resolve())
+    base = version.manifest.base
+    disk = ox.Store.read_only(str(version.path / "oxigraph"))
+    picked = pick_params(disk, base)
+    print(f"parameters picked from the store: {picked}", file=sys.stderr)
+    library = {k: v for k, v in load_queries(args.queries).items() if not args.only or k in args.only}
+
+    columns = ["pyoxigraph on disk"]
+    memory = None if args.no_memory else memory_store(version)
+    if memory is not None:
+        columns.append("pyoxigraph in memory")
+    server = args.server if args.server and server_answers(args.server) else None
+    if server:
+        columns += ["our server, uncached", "our server, cached"]
+    if args.rdflib_endpoint:
+        columns.append("rdflib-endpoint")
+
+    rows = []
+    for name, query in library.items():
+        given = params_for(query, picked)
+        row = Row(name, given)
+        timing = raw(disk, query, given, base, args.runs, args.budget)
+        row.rows, row.columns[columns[0]] = timing.rows, timing.cell()
+        if memory is not None:
+            row.columns["pyoxigraph in memory"] = raw(memory, query, given, base, args.runs, args.budget).cell()
+        if server:
+            uncached = server_uncached(server, name, given, args.runs, args.budget)
+            row.columns["our server, uncached"] = uncached if isinstance(uncached, str) else uncached.cell()
+            row.columns["our server, cached"] = server_cached(server, name, given, args.runs, args.budget).cell()
+        if args.rdflib_endpoint:
+            check_values(disk, query, given, base)
+            answer = rdflib_endpoint(args.rdflib_endpoint, query, given, base, args.runs, args.budget)
+            row.columns["rdflib-endpoint"] = answer if isinstance(answer, str) else answer.cell()
+        print(f"  {name}: {row.columns}", file=sys.stderr)
+        rows.append(row)
+    load = os.getloadavg()
+    print(table(rows, columns))
+    print(f"\n{version.manifest.triples:,} triples; load average before the last question "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; at most {args.runs} runs or {args.budget:.0f} s a question.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Statistics of the whole catalogue, computed at publish time and published beside it.
+
+Some questions of `queries/` aggregate over every talk (talks per year, the most viewed, the
+institutions with the most talks counting their sub-labs), sort many talks by title or compare
+keywords ignoring case; an embedded store answers them in seconds.
+The build knows the whole catalogue, so it counts once, here, in plain Python, and publishes the
+figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.ttl`):
+
+- on each video: `pub:titleOrder` (its position by title) and `pub:viewRank` (by views);
+- on each person, institution and theme: `pub:talkCount` (an institution also
+  `pub:talkCountWithSubOrganizations`);
+- tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
+  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
+- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it.
+
+The build maps the whole catalogue again each time, so the figures always describe what is
+published: a record's change changes them in the next build.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from itertools import product
+
+from publisher.entities import Registry
+from publisher.model import Record
+from publisher.terms import A, Iris, integer, iri, lit
+
+
+def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str]:
+    """The statistics' triples (N-Triples lines without the final " .")."""
+    pub = iris.ontology + "#"
+    p = {name: iri(pub + name) for name in (
+        "Tally", "KeywordKey", "titleOrder", "viewRank", "talkCount", "talkCountWithSubOrganizations", "viewCount",
+        "year", "theme", "organization", "withinOrganization", "keyword", "keywordKey", "keywordForm",
+    )}  # fmt: skip
+    videos = {record.id: iri(iris.video(record.id)) for record in records}
+    by_title = sorted(records, key=lambda r: (r.title, r.id))
+    out = [f"{videos[r.id]} {p['titleOrder']} {integer(n)}" for n, r in enumerate(by_title, start=1)]
+    viewed = sorted((r for r in records if r.views is not None), key=lambda r: (-(r.views or 0), r.title, r.id))
+    out += [f"{videos[r.id]} {p['viewRank']} {integer(n)}" for n, r in enumerate(viewed, start=1)]
+
+    theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
+    org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
+    person_iri = {key: iri(iris.person(person.slug)) for key, person in reg.people.items()}
+    # Labels as written -> IRIs, resolved once each; every count is made by one Counter over a
+    # list at the end (counting in C), which keeps 100k records to about a second.
+    themes_of: dict[str, str] = {}
+    orgs_of: dict[str, tuple[str, list[str]]] = {}  # label -> (its IRI, its IRI and those above)
+    keyword_lit: dict[str, str] = {}
+    entities: list[str] = []
+    within_all: list[str] = []
+    years: list[str] = []
+    year_views: Counter[str] = Counter()
+    pairs: dict[str, list[tuple[str, str]]] = {name: [] for name in ("year", "organization", "withinOrganization", "keyword")}
+    written: set[tuple[str, str]] = set()  # (keyword, language)
+    for record in records:
+        themes = []
+        for label in record.themes:
+            if label not in themes_of:
+                themes_of[label] = theme_iri[reg.theme_key(label)]
+            themes.append(themes_of[label])
+        orgs: set[str] = set()
+        within: set[str] = set()
+        for speaker in record.speakers:
+            if speaker.institution:
+                if speaker.institution not in orgs_of:
+                    key = reg.institution_key(speaker.institution)
+                    orgs_of[speaker.institution] = (org_iri[key], [org_iri[above] for above in _above(reg, key)])
+                org, chain = orgs_of[speaker.institution]
+                orgs.add(org)
+                within.update(chain)
+        people = {person_iri[reg.speaker_keys[(record.id, n)]] for n in range(1, len(record.speakers) + 1)}
+        entities += themes
+        entities += orgs
+        entities += people
+        within_all += within
+        if record.published is not None:
+            year = integer(int(record.published[:4]))
+            years.append(year)
+            year_views[year] += record.views or 0
+            pairs["year"] += [(theme, year) for theme in themes]
+        if themes:
+            keywords = []
+            for keyword in record.keywords:
+                if keyword not in keyword_lit:
+                    keyword_lit[keyword] = lit(keyword)
+                keywords.append(keyword_lit[keyword])
+            pairs["organization"] += product(themes, orgs)
+            pairs["withinOrganization"] += product(themes, within)
+            pairs["keyword"] += product(themes, keywords)
+        written.update((keyword, record.language) for keyword in record.keywords)
+    forms: dict[str, dict[str, None]] = defaultdict(dict)  # lower-cased keyword -> tagged literals
+    for keyword, language in sorted(written):
+        forms[keyword.lower()][lit(keyword, language)] = None
+    talks, within_talks = Counter(entities), Counter(within_all)
+    out += [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]
+    out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
+    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
+    out += _keywords(iris, p, forms)
+    return out
+
+
+def _above(reg: Registry, key: str) -> Iterator[str]:
+    """The institution and every one above it (a cycle stops)."""
+    seen: set[str] = set()
+    current: str | None = key
+    while current is not None and current not in seen:
+        seen.add(current)
+        yield current
+        current = reg.institutions[current].parent
+
+
+def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Counter[str],
+             pairs: dict[str, Counter[tuple[str, str]]]) -> list[str]:
+    """Numbered in the order they were met, which follows the records' order (by id)."""
+    out = []
+    n = 0
+    for year, talks in years.items():
+        n += 1
+        node = iri(f"{iris.base}statistics#tally-{n}")
+        out += [f"{node} {A} {p['Tally']}", f"{node} {p['year']} {year}", f"{node} {p['talkCount']} {integer(talks)}",
+                f"{node} {p['viewCount']} {integer(year_views[year])}"]
+    for dimension, counts in pairs.items():
+        for (theme, value), talks in counts.items():
+            n += 1
+            node = iri(f"{iris.base}statistics#tally-{n}")
+            out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
+                    f"{node} {p['talkCount']} {integer(talks)}"]
+    return out
+
+
+def _keywords(iris: Iris, p: dict[str, str], forms: dict[str, dict[str, None]]) -> list[str]:
+    out = []
+    for n, key in enumerate(sorted(forms), start=1):
+        node = iri(f"{iris.base}statistics#keyword-{n}")
+        out += [f"{node} {A} {p['KeywordKey']}", f"{node} {p['keywordKey']} {lit(key)}"]
+        out += [f"{node} {p['keywordForm']} {form}" for form in forms[key]]
+    return out
+
+
+__all__ = ["statistics"]
