@@ -3,18 +3,22 @@
 Each web process keeps its own small pool, started lazily (so gunicorn's workers start theirs
 after the fork). A query takes an idle worker, or starts one while the pool has room, or waits
 for one; if no answer comes within the limit, the worker is killed and replaced at the next
-query. Workers are started by a fork server, never forked from the threaded web process.
+query. A worker is a new interpreter (`python -m publisher.sparql.worker`) talking over a socket
+pair: never forked from the threaded web process, and it does not re-run the main module of the
+process that starts it, as multiprocessing's spawn and forkserver methods do.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
 from publisher.errors import PublisherError
 from publisher.sparql import worker
@@ -36,17 +40,13 @@ class EngineFailed(PublisherError):
 
 @dataclass
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     connection: Connection
 
     def stop(self) -> None:
         self.process.kill()
-        self.process.join(5)
+        self.process.wait(5)
         self.connection.close()
-
-
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["publisher.sparql.worker"])
 
 
 class QueryPool:
@@ -55,6 +55,8 @@ class QueryPool:
         self.time_limit = time_limit
         self._slots = threading.BoundedSemaphore(size)
         self._idle: list[_Worker] = []
+        # Idle workers are stopped when the pool goes away or the interpreter exits, whoever forgot close().
+        weakref.finalize(self, _stop_all, self._idle)
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._warmed = 0
@@ -68,15 +70,16 @@ class QueryPool:
             remaining = max(self.time_limit - (time.monotonic() - started), 0.001)
             try:
                 process.connection.send(job)
-                if not process.connection.poll(remaining):
-                    process.stop()
-                    raise QueryTimeout(f"the query ran for longer than the {self.time_limit:g} s limit and was stopped; "
-                                       "make it more selective (a LIMIT, fewer unbound patterns) or use a dump")
-                answer: Answer | Failure = process.connection.recv()
-            except (EOFError, OSError) as problem:
+                answered = process.connection.poll(remaining)
+                answer: Answer | Failure | None = process.connection.recv() if answered else None
+            except Exception as problem:  # the worker died, or sent what cannot be read: it is not reused
                 process.stop()
                 raise EngineFailed(f"the query worker ended without an answer ({problem or 'no reason given'}); "
                                    "the query may need more memory than a worker has") from None
+            if answer is None:
+                process.stop()
+                raise QueryTimeout(f"the query ran for longer than the {self.time_limit:g} s limit and was stopped; "
+                                   "make it more selective (a LIMIT, fewer unbound patterns) or use a dump")
             self._give_back(process)
             return answer
         finally:
@@ -100,7 +103,8 @@ class QueryPool:
     def _take(self) -> _Worker:
         with self._lock:
             if os.getpid() != self._pid:  # a forked copy of the pool: its workers belong to the parent
-                self._idle, self._pid = [], os.getpid()
+                self._idle.clear()  # without stopping them: they are the parent's
+                self._pid = os.getpid()
             if self._idle:
                 return self._idle.pop()
         return _start()
@@ -111,14 +115,17 @@ class QueryPool:
 
     def close(self) -> None:
         with self._lock:
-            idle, self._idle = self._idle, []
-        for process in idle:
-            process.stop()
+            _stop_all(self._idle)
+
+
+def _stop_all(workers: list[_Worker]) -> None:
+    while workers:
+        workers.pop().stop()
 
 
 def _start() -> _Worker:
-    ours, theirs = _CONTEXT.Pipe()
-    process = _CONTEXT.Process(target=worker.serve, args=(theirs,), name="sparql-worker", daemon=True)
-    process.start()
-    theirs.close()
-    return _Worker(process, ours)
+    ours, theirs = socket.socketpair()
+    with theirs:
+        process = subprocess.Popen([sys.executable, "-m", worker.__name__, str(theirs.fileno())],
+                                   pass_fds=[theirs.fileno()])
+    return _Worker(process, Connection(ours.detach()))

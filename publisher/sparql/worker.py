@@ -4,6 +4,7 @@ which frees its CPU and memory at once (Oxigraph offers no way to cancel a runni
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -70,3 +71,10 @@ def serve(connection: Connection) -> None:
             opened = None  # closes the older version before opening the new one
             opened = (job.version_path, ox.Store.read_only(str(Path(job.version_path) / GRAPH_DIR)))
         connection.send(evaluate(opened[1], job))
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so that answers pickle as publisher.sparql.worker's classes, not __main__'s.
+    from publisher.sparql import worker
+
+    worker.serve(Connection(int(sys.argv[1])))  # the socket the pool passed down
