@@ -7,10 +7,11 @@ busiest person, theme, institution, keyword..., picked once from the store and p
 - raw pyoxigraph on disk: `Store.read_only` on the published version, the question's parameters
   bound with `substitutions`, every row read;
 - raw pyoxigraph in memory: the version's N-Triples dump loaded into `ox.Store()`;
-- optional, when a server is given and answers: our server over HTTP
-  (`GET /api/queries/{name}?param=value`), uncached (each request a distinct URL: the parameters
-  in a new order, then a cache-busting extra parameter) and cached (the same URL again);
-- optional: rdflib-endpoint (`GET /sparql?query=...`), which takes only query text, so the values
+- optional, with --serve (or --server URL): our server over HTTP (`GET /api/queries/{name}?param=value`),
+  uncached (a server started with its answer cache off, `--sparql-cache-mb 0`: every request is
+  evaluated) and cached (a server with its cache, the same URL again);
+- optional, with --serve-rdflib (or --rdflib-endpoint URL): rdflib-endpoint (`GET /sparql?query=...`)
+  over the store's dump, which takes only query text, so the values
   are written into the query as a VALUES clause at the start of the outermost WHERE group (and of
   a nested group that names a parameter, which the outer VALUES does not reach), checked on the
   raw store to give the rows the substitutions give; each query has a timeout.
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import itertools
 import json
 import os
 import re
@@ -45,6 +45,8 @@ from typing import Any
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from web_bench import stop, wait_for  # noqa: E402
 
 from publisher.named_queries import QUERIES, NamedQuery, bind, load_queries  # noqa: E402
 from publisher.store.version import PublishedVersion  # noqa: E402
@@ -173,7 +175,6 @@ def memory_store(version: PublishedVersion) -> ox.Store:
 
 # --- hook: our server over HTTP (GET /api/queries/{name}) ---------------------------------------
 
-_BUST = itertools.count()
 
 
 def server_answers(server: str) -> bool:
@@ -196,22 +197,10 @@ def server_url(server: str, name: str, given: dict[str, str], order: list[str] |
     return f"{server}/api/queries/{name}" + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
 
 
-def server_uncached(server: str, name: str, given: dict[str, str], runs: int, budget_s: float) -> Timing | str:
-    """Each request a URL the server has not seen: the parameters in another order while there is one,
-    then an extra `_` parameter (a server that refuses unknown parameters must accept `_`, as jQuery's
-    cache-busting convention has it, or this column is left empty)."""
-    orders = iter(list(itertools.permutations(given))[1:])
-
-    def ask() -> int:
-        order = next(orders, None)
-        url = server_url(server, name, given, list(order) if order else None)
-        if order is None:
-            url += ("&" if given else "?") + f"_={next(_BUST)}-{time.time_ns()}"
-        return http_get(url)
-    try:
-        return timed(ask, runs, budget_s)
-    except urllib.error.HTTPError as problem:
-        return f"HTTP {problem.code} on `_`"
+def server_uncached(server: str, name: str, given: dict[str, str], runs: int, budget_s: float) -> Timing:
+    """`server` runs with its answer cache off (`--sparql-cache-mb 0`): every request is evaluated."""
+    url = server_url(server, name, given)
+    return timed(lambda: http_get(url), runs, budget_s)
 
 
 def server_cached(server: str, name: str, given: dict[str, str], runs: int, budget_s: float) -> Timing:
@@ -284,6 +273,45 @@ def rdflib_endpoint(endpoint: str, query: NamedQuery, given: dict[str, str], bas
         raise
 
 
+# --- servers started by the benchmark itself (--serve, --serve-rdflib) ----------------------------
+
+OUR_PORT, RDFLIB_PORT = 5794, 5796
+
+
+class Servers:
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def ours(self, store: Path, port: int, *options: str) -> str:
+        """`publisher serve` (Werkzeug, threaded) on the store; its URL once it answers."""
+        self.started.append(subprocess.Popen(
+            [sys.executable, "-m", "publisher", "serve", "--store", str(store), "--port", str(port), *options],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        url = f"http://127.0.0.1:{port}"
+        wait_for(f"{url}/api/queries", time.monotonic() + 60)
+        return url
+
+    def rdflib(self, version: PublishedVersion, out: Path) -> str:
+        """rdflib-endpoint (uvicorn, one worker) over the version's N-Triples dump."""
+        graph_file = out / f"rdflib-{version.id}.nt"
+        if not graph_file.exists():
+            with gzip.open(version.path / "dumps" / "catalogue.nt.gz", "rb") as dump, graph_file.open("wb") as copy:
+                copy.write(dump.read())
+        self.started.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "web_bench:rdflib_app", "--app-dir", str(Path(__file__).parent),
+             "--host", "127.0.0.1", "--port", str(RDFLIB_PORT), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+            env={**os.environ, "WEB_BENCH_GRAPH": str(graph_file)}, start_new_session=True))
+        url = f"http://127.0.0.1:{RDFLIB_PORT}/sparql"
+        started = time.monotonic()
+        wait_for(url + "?query=ASK%7B%7D", started + 1800)
+        print(f"rdflib-endpoint loaded the graph in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        return url
+
+    def stop(self) -> None:
+        for server in self.started:
+            stop(server)
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 def table(rows: list[Row], columns: list[str]) -> str:
@@ -296,6 +324,7 @@ def table(rows: list[Row], columns: list[str]) -> str:
 
 
 def main() -> None:
+    global RDFLIB_TIMEOUT_S
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--videos", type=int, default=100_000)
     parser.add_argument("--store", type=Path, help="an existing store to reuse (read only)")
@@ -307,6 +336,12 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the in-memory column")
     parser.add_argument("--server", help="our server, e.g. http://127.0.0.1:5000 (column left empty if it does not answer)")
     parser.add_argument("--rdflib-endpoint", help="rdflib-endpoint's SPARQL URL, e.g. http://127.0.0.1:5792/sparql")
+    parser.add_argument("--serve", action="store_true",
+                        help="start our server on the store (once with its answer cache off, once on) for the two server columns")
+    parser.add_argument("--serve-rdflib", action="store_true",
+                        help="also start rdflib-endpoint over the store's N-Triples dump (loading takes minutes at 100k)")
+    parser.add_argument("--rdflib-timeout", type=float, default=RDFLIB_TIMEOUT_S,
+                        help="seconds before a rdflib query is given up")
     args = parser.parse_args()
     store_dir = args.store
     if store_dir is None:
@@ -324,11 +359,18 @@ def main() -> None:
     memory = None if args.no_memory else memory_store(version)
     if memory is not None:
         columns.append("pyoxigraph in memory")
-    server = args.server if args.server and server_answers(args.server) else None
+    servers = Servers()
+    server = uncached_server = args.server if args.server and server_answers(args.server) else None
+    if args.serve:
+        uncached_server = servers.ours(store_dir, OUR_PORT, "--sparql-cache-mb", "0")
+        server = servers.ours(store_dir, OUR_PORT + 1)
+    if args.serve_rdflib:
+        args.rdflib_endpoint = servers.rdflib(version, args.out)
     if server:
         columns += ["our server, uncached", "our server, cached"]
     if args.rdflib_endpoint:
         columns.append("rdflib-endpoint")
+    RDFLIB_TIMEOUT_S = args.rdflib_timeout
 
     rows = []
     for name, query in library.items():
@@ -339,8 +381,7 @@ def main() -> None:
         if memory is not None:
             row.columns["pyoxigraph in memory"] = raw(memory, query, given, base, args.runs, args.budget).cell()
         if server:
-            uncached = server_uncached(server, name, given, args.runs, args.budget)
-            row.columns["our server, uncached"] = uncached if isinstance(uncached, str) else uncached.cell()
+            row.columns["our server, uncached"] = server_uncached(uncached_server, name, given, args.runs, args.budget).cell()
             row.columns["our server, cached"] = server_cached(server, name, given, args.runs, args.budget).cell()
         if args.rdflib_endpoint:
             check_values(disk, query, given, base)
@@ -348,6 +389,7 @@ def main() -> None:
             row.columns["rdflib-endpoint"] = answer if isinstance(answer, str) else answer.cell()
         print(f"  {name}: {row.columns}", file=sys.stderr)
         rows.append(row)
+    servers.stop()
     load = os.getloadavg()
     print(table(rows, columns))
     print(f"\n{version.manifest.triples:,} triples; load average before the last question "
