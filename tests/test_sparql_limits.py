@@ -215,3 +215,14 @@ def test_a_body_over_the_limit_gets_413(limited: LiveServer):
     assert form.status == 413
     small = _post(limited, b"ASK {}", "application/sparql-query")
     assert small.status == 200
+
+
+def test_a_worker_killed_from_outside_is_replaced(limited: LiveServer):
+    assert ask(limited, "ASK { ?s ?p ?o }").status == 200
+    workers = [p for p in psutil.Process().children(recursive=True) if "publisher.sparql.worker" in " ".join(p.cmdline())]
+    assert workers, "no query worker runs"
+    for process in workers:
+        process.kill()
+    psutil.wait_procs(workers, timeout=5)
+    replies = [ask(limited, f"ASK {{ ?s ?p {n} }}") for n in range(len(workers) + 1)]
+    assert [r.status for r in replies] == [200] * len(replies)  # a dead idle worker is noticed before it is used

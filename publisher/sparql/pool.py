@@ -105,8 +105,11 @@ class QueryPool:
             if os.getpid() != self._pid:  # a forked copy of the pool: its workers belong to the parent
                 self._idle.clear()  # without stopping them: they are the parent's
                 self._pid = os.getpid()
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                idle = self._idle.pop()
+                if idle.process.poll() is None:
+                    return idle
+                idle.stop()  # it died while idle (killed from outside, out of memory): start another
         return _start()
 
     def _give_back(self, process: _Worker) -> None:
