@@ -36,7 +36,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     p = {name: iri(pub + name) for name in (
         "Tally", "KeywordKey", "PersonTally", "titleOrder", "viewRank", "durationRank", "talkCount",
         "talkCountWithSubOrganizations", "viewCount",
-        "year", "theme", "organization", "person", "speakerTheme", "withinOrganization", "keyword", "keywordKey", "keywordForm",
+        "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
+        "keywordKey", "keywordForm",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -60,6 +61,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     years: list[str] = []
     year_views: Counter[str] = Counter()
     speakers: list[tuple[str, str]] = []  # (theme, person), once per talk
+    spoke_for: list[tuple[str, str]] = []  # (institution, person), once per talk
     pairs: dict[str, list[tuple[str, str]]] = {name: [] for name in ("year", "organization", "withinOrganization", "keyword")}
     written: set[tuple[str, str]] = set()  # (keyword, language)
     for record in records:
@@ -79,6 +81,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
                 orgs.add(org)
                 within.update(chain)
         people = {person_iri[reg.speaker_keys[(record.id, n)]] for n in range(1, len(record.speakers) + 1)}
+        spoke_for += {(orgs_of[speaker.institution][0], person_iri[reg.speaker_keys[(record.id, n)]])
+                      for n, speaker in enumerate(record.speakers, start=1) if speaker.institution}
         entities += themes
         speakers += product(themes, people)
         entities += orgs
@@ -109,6 +113,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += _keywords(iris, p, forms)
     name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
     out += _top_speakers(iris, p, Counter(speakers), name_of)
+    out += _speakers_of_institutions(iris, p, Counter(spoke_for))
     return out
 
 
@@ -171,6 +176,17 @@ def _top_speakers(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]
             node = iri(f"{iris.base}statistics#speaker-{n}")
             out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerTheme']} {theme}",
                     f"{node} {p['person']} {iri(person)}", f"{node} {p['talkCount']} {integer(-minus_talks)}"]
+    return out
+
+
+def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]]) -> list[str]:
+    """Every (institution, person) pair: the talks a person gave for an institution (as the
+    record wrote it on the speaker's role), a pub:PersonTally with pub:speakerOrganization."""
+    out = []
+    for n, ((org, person), talks) in enumerate(counts.items(), start=1):
+        node = iri(f"{iris.base}statistics#spoke-for-{n}")
+        out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerOrganization']} {org}",
+                f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}"]
     return out
 
 

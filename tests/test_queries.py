@@ -652,6 +652,15 @@ def test_generated_person_tallies_are_each_themes_top_twenty(generated: Generate
     assert got == {f"{BASE}{pair}": n for pair, n in expected.items()}
 
 
+def test_generated_person_tallies_count_every_institution_and_person(generated: Generated) -> None:
+    expected = Counter(pair for t in generated.catalogue.talks
+                       for pair in {(f"organization/{slug(label)}", name) for name, label in t.speakers if label})
+    got = statistic(generated.settings, """SELECT ?pair ?n {
+        ?tally a pub:PersonTally ; pub:speakerOrganization ?org ; pub:person ?person ; pub:talkCount ?n .
+        ?person schema:name ?name BIND(CONCAT(STR(?org), " ", ?name) AS ?pair) }""")
+    assert got == {f"{BASE}{org} {name}": n for (org, name), n in expected.items()}
+
+
 def test_generated_keyword_keys_hold_every_form(generated: Generated) -> None:
     forms: dict[str, set[str]] = defaultdict(set)
     for t in generated.catalogue.talks:
