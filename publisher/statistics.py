@@ -12,7 +12,11 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
   `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
-- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it.
+- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
+- the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
+- person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
+  theme's top twenty, `BASE statistics#speaker-{n}`) or for an institution
+  (`pub:speakerOrganization`, every pair, `BASE statistics#spoke-for-{n}`).
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -34,7 +38,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     """The statistics' triples (N-Triples lines without the final " .")."""
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
-        "Tally", "KeywordKey", "PersonTally", "titleOrder", "viewRank", "durationRank", "talkCount",
+        "Tally", "KeywordKey", "PersonTally", "RankHundred", "hundred", "rankedVideo", "titleOrder", "viewRank",
+        "durationRank", "talkCount",
         "talkCountWithSubOrganizations", "viewCount",
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
@@ -47,6 +52,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     lengths = {r.id: _seconds(r.duration) for r in records if r.duration is not None}
     longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
     out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
+    out += _hundreds(iris, p, [videos[r.id] for r in longest])
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
     org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
@@ -155,6 +161,17 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
             node = iri(f"{iris.base}statistics#tally-{n}")
             out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
                     f"{node} {p['talkCount']} {integer(talks)}"]
+    return out
+
+
+def _hundreds(iris: Iris, p: dict[str, str], ranked: list[str]) -> list[str]:
+    """The videos by duration, a hundred ranks to a node (`BASE statistics#by-duration-{k}`, ranks
+    100k+1 to 100k+100): a page of long-talks scans these few nodes, not every rank."""
+    out = []
+    for k in range(0, len(ranked), 100):
+        node = iri(f"{iris.base}statistics#by-duration-{k // 100}")
+        out += [f"{node} {A} {p['RankHundred']}", f"{node} {p['hundred']} {integer(k // 100)}"]
+        out += [f"{node} {p['rankedVideo']} {video}" for video in ranked[k:k + 100]]
     return out
 
 

@@ -638,6 +638,8 @@ def test_generated_per_video_statistics_are_plain_values(generated: Generated) -
     assert statistic(settings, per_video % "viewRank") == {t.id: n for n, t in enumerate(by_views, start=1)}
     by_length = sorted((t for t in catalogue.talks if t.seconds is not None), key=lambda t: (-(t.seconds or 0), t.title, t.id))
     assert statistic(settings, per_video % "durationRank") == {t.id: n for n, t in enumerate(by_length, start=1)}
+    hundreds = "SELECT ?id ?k { ?h pub:hundred ?k ; pub:rankedVideo ?v . ?v schema:identifier ?id }"
+    assert statistic(settings, hundreds) == {t.id: (n - 1) // 100 for n, t in enumerate(by_length, start=1)}
 
 
 def test_generated_person_tallies_are_each_themes_top_twenty(generated: Generated) -> None:
