@@ -6,12 +6,17 @@ keywords ignoring case; an embedded store answers them in seconds.
 The build knows the whole catalogue, so it counts once, here, in plain Python, and publishes the
 figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.ttl`):
 
-- on each video: `pub:titleOrder` (its position by title) and `pub:viewRank` (by views);
+- on each video: `pub:titleOrder` (its position by title), `pub:viewRank` (by views) and
+  `pub:durationRank` (by duration, the longest first);
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
   `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
-- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it.
+- keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
+- the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
+- person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
+  theme's top twenty, `BASE statistics#speaker-{n}`) or for an institution
+  (`pub:speakerOrganization`, every pair, `BASE statistics#spoke-for-{n}`).
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -19,6 +24,7 @@ published: a record's change changes them in the next build.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import product
@@ -32,14 +38,21 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     """The statistics' triples (N-Triples lines without the final " .")."""
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
-        "Tally", "KeywordKey", "titleOrder", "viewRank", "talkCount", "talkCountWithSubOrganizations", "viewCount",
-        "year", "theme", "organization", "withinOrganization", "keyword", "keywordKey", "keywordForm",
+        "Tally", "KeywordKey", "PersonTally", "RankHundred", "hundred", "rankedVideo", "titleOrder", "viewRank",
+        "durationRank", "talkCount",
+        "talkCountWithSubOrganizations", "viewCount",
+        "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
+        "keywordKey", "keywordForm",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
     out = [f"{videos[r.id]} {p['titleOrder']} {integer(n)}" for n, r in enumerate(by_title, start=1)]
     viewed = sorted((r for r in records if r.views is not None), key=lambda r: (-(r.views or 0), r.title, r.id))
     out += [f"{videos[r.id]} {p['viewRank']} {integer(n)}" for n, r in enumerate(viewed, start=1)]
+    lengths = {r.id: _seconds(r.duration) for r in records if r.duration is not None}
+    longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
+    out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
+    out += _hundreds(iris, p, [videos[r.id] for r in longest])
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
     org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
@@ -53,6 +66,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     within_all: list[str] = []
     years: list[str] = []
     year_views: Counter[str] = Counter()
+    speakers: list[tuple[str, str]] = []  # (theme, person), once per talk
+    spoke_for: list[tuple[str, str]] = []  # (institution, person), once per talk
     pairs: dict[str, list[tuple[str, str]]] = {name: [] for name in ("year", "organization", "withinOrganization", "keyword")}
     written: set[tuple[str, str]] = set()  # (keyword, language)
     for record in records:
@@ -72,7 +87,10 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
                 orgs.add(org)
                 within.update(chain)
         people = {person_iri[reg.speaker_keys[(record.id, n)]] for n in range(1, len(record.speakers) + 1)}
+        spoke_for += {(orgs_of[speaker.institution][0], person_iri[reg.speaker_keys[(record.id, n)]])
+                      for n, speaker in enumerate(record.speakers, start=1) if speaker.institution}
         entities += themes
+        speakers += product(themes, people)
         entities += orgs
         entities += people
         within_all += within
@@ -99,7 +117,22 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
     out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
     out += _keywords(iris, p, forms)
+    name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
+    out += _top_speakers(iris, p, Counter(speakers), name_of)
+    out += _speakers_of_institutions(iris, p, Counter(spoke_for))
     return out
+
+
+_DURATION = re.compile(r"P(?:(?P<D>[0-9.]+)D)?(?:T(?:(?P<H>[0-9.]+)H)?(?:(?P<M>[0-9.]+)M)?(?:(?P<S>[0-9.]+)S)?)?")
+
+
+def _seconds(duration: str) -> float:
+    """An xsd:duration's length in seconds ("PT1H2M3S" -> 3723); years and months do not occur."""
+    match = _DURATION.fullmatch(duration)
+    if match is None:
+        return 0.0
+    units = {"D": 86400, "H": 3600, "M": 60, "S": 1}
+    return sum(float(match[unit]) * size for unit, size in units.items() if match[unit])
 
 
 def _above(reg: Registry, key: str) -> Iterator[str]:
@@ -128,6 +161,49 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
             node = iri(f"{iris.base}statistics#tally-{n}")
             out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
                     f"{node} {p['talkCount']} {integer(talks)}"]
+    return out
+
+
+def _hundreds(iris: Iris, p: dict[str, str], ranked: list[str]) -> list[str]:
+    """The videos by duration, a hundred ranks to a node (`BASE statistics#by-duration-{k}`, ranks
+    100k+1 to 100k+100): a page of long-talks scans these few nodes, not every rank."""
+    out = []
+    for k in range(0, len(ranked), 100):
+        node = iri(f"{iris.base}statistics#by-duration-{k // 100}")
+        out += [f"{node} {A} {p['RankHundred']}", f"{node} {p['hundred']} {integer(k // 100)}"]
+        out += [f"{node} {p['rankedVideo']} {video}" for video in ranked[k:k + 100]]
+    return out
+
+
+TOP_SPEAKERS = 20
+
+
+def _top_speakers(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]], name_of: dict[str, str]) -> list[str]:
+    """The twenty people with the most talks on each theme (then by name and IRI, as
+    top-speakers-of-theme orders them): its own class and theme link, so that the theme's
+    other tallies (found by pub:theme) are not mixed with them."""
+    per_theme: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for (theme, person), talks in counts.items():
+        per_theme[theme].append((-talks, name_of[person], person[1:-1]))  # IRIs compared without <>
+    out = []
+    n = 0
+    for theme, ranked in per_theme.items():
+        for minus_talks, _, person in sorted(ranked)[:TOP_SPEAKERS]:
+            n += 1
+            node = iri(f"{iris.base}statistics#speaker-{n}")
+            out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerTheme']} {theme}",
+                    f"{node} {p['person']} {iri(person)}", f"{node} {p['talkCount']} {integer(-minus_talks)}"]
+    return out
+
+
+def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]]) -> list[str]:
+    """Every (institution, person) pair: the talks a person gave for an institution (as the
+    record wrote it on the speaker's role), a pub:PersonTally with pub:speakerOrganization."""
+    out = []
+    for n, ((org, person), talks) in enumerate(counts.items(), start=1):
+        node = iri(f"{iris.base}statistics#spoke-for-{n}")
+        out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerOrganization']} {org}",
+                f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}"]
     return out
 
 

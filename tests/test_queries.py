@@ -437,7 +437,21 @@ def test_generated_long_talks(generated: Generated, minutes: str) -> None:
     rows = [(t.id, t.seconds) for t in generated.catalogue.talks if t.seconds is not None and t.seconds >= int(minutes) * 60]
     titles = {t.id: t.title for t in generated.catalogue.talks}
     expected = [i for i, _ in sorted(rows, key=lambda row: (-row[1], titles[row[0]], row[0]))]
-    assert [i for (i,) in answer(generated.settings, "long-talks", {"minutes": minutes}, "id")] == expected and expected
+    assert expected
+
+    def page(**paging: int) -> list[str]:
+        given = {"minutes": minutes, **{name: str(value) for name, value in paging.items()}}
+        return [i for (i,) in answer(generated.settings, "long-talks", given, "id")]
+
+    assert page() == expected[:100]  # the first page, by default
+    middle = len(expected) // 2
+    assert page(limit=7, offset=middle) == expected[middle:middle + 7]
+    assert page(limit=25, offset=len(expected) - 10) == expected[-10:]
+    pages, offset = [], 0
+    while rows_of_page := page(limit=25, offset=offset):
+        pages += rows_of_page
+        offset += 25
+    assert offset > 25 and pages == expected  # the pages, one after the other, are the whole answer
 
 
 @pytest.mark.parametrize("index", [0, 1, 5])
@@ -482,6 +496,8 @@ def test_generated_sub_organizations(generated: Generated) -> None:
 # --- (d) binding parameters ------------------------------------------------------------------
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+FIRST_PAGE = {"limit": ox.Literal("100", datatype=ox.NamedNode(XSD + "integer")),
+              "offset": ox.Literal("0", datatype=ox.NamedNode(XSD + "integer"))}
 
 
 @pytest.mark.parametrize(("name", "given", "expected"), [
@@ -489,9 +505,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
     ("co-speakers", {"person": "person/burlaud-alain"}, {"person": ox.NamedNode(BASE + "person/burlaud-alain")}),
     ("co-speakers", {"person": "/person/x"}, {"person": ox.NamedNode(BASE + "person/x")}),
     ("co-speakers", {"person": "https://other.example/p#me"}, {"person": ox.NamedNode("https://other.example/p#me")}),
-    ("long-talks", {}, {"minutes": ox.Literal("60", datatype=ox.NamedNode(XSD + "integer"))}),
-    ("long-talks", {"minutes": "+007"}, {"minutes": ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))}),
-    ("long-talks", {"minutes": "-3"}, {"minutes": ox.Literal("-3", datatype=ox.NamedNode(XSD + "integer"))}),
+    ("long-talks", {}, {"minutes": ox.Literal("60", datatype=ox.NamedNode(XSD + "integer")), **FIRST_PAGE}),
+    ("long-talks", {"minutes": "+007"}, {"minutes": ox.Literal("7", datatype=ox.NamedNode(XSD + "integer")), **FIRST_PAGE}),
+    ("long-talks", {"minutes": "-3"}, {"minutes": ox.Literal("-3", datatype=ox.NamedNode(XSD + "integer")), **FIRST_PAGE}),
+    ("long-talks", {"limit": "20", "offset": "040"}, {
+        "minutes": ox.Literal("60", datatype=ox.NamedNode(XSD + "integer")),
+        "limit": ox.Literal("20", datatype=ox.NamedNode(XSD + "integer")),
+        "offset": ox.Literal("40", datatype=ox.NamedNode(XSD + "integer"))}),
     ("talks-published-between", {"end": "2024-02-29"}, {
         "start": ox.Literal("2020-01-01", datatype=ox.NamedNode(XSD + "date")),
         "end": ox.Literal("2024-02-29", datatype=ox.NamedNode(XSD + "date"))}),
@@ -616,6 +636,31 @@ def test_generated_per_video_statistics_are_plain_values(generated: Generated) -
     per_video = "SELECT ?id ?x { ?v schema:identifier ?id ; pub:%s ?x }"
     assert statistic(settings, per_video % "titleOrder") == {t.id: n for n, t in enumerate(by_title, start=1)}
     assert statistic(settings, per_video % "viewRank") == {t.id: n for n, t in enumerate(by_views, start=1)}
+    by_length = sorted((t for t in catalogue.talks if t.seconds is not None), key=lambda t: (-(t.seconds or 0), t.title, t.id))
+    assert statistic(settings, per_video % "durationRank") == {t.id: n for n, t in enumerate(by_length, start=1)}
+    hundreds = "SELECT ?id ?k { ?h pub:hundred ?k ; pub:rankedVideo ?v . ?v schema:identifier ?id }"
+    assert statistic(settings, hundreds) == {t.id: (n - 1) // 100 for n, t in enumerate(by_length, start=1)}
+
+
+def test_generated_person_tallies_are_each_themes_top_twenty(generated: Generated) -> None:
+    catalogue, settings = generated.catalogue, generated.settings
+    expected = {}
+    for theme in {theme for t in catalogue.talks for theme in t.themes}:
+        counts = Counter(name for t in catalogue.talks if theme in t.themes for name in t.people)
+        expected.update({f"theme/{slug(theme)} {name}": n for name, n in top(counts, str, 20)})
+    got = statistic(settings, """SELECT ?pair ?n {
+        ?tally a pub:PersonTally ; pub:speakerTheme ?theme ; pub:person ?person ; pub:talkCount ?n .
+        ?person schema:name ?name BIND(CONCAT(STR(?theme), " ", ?name) AS ?pair) }""")
+    assert got == {f"{BASE}{pair}": n for pair, n in expected.items()}
+
+
+def test_generated_person_tallies_count_every_institution_and_person(generated: Generated) -> None:
+    expected = Counter(pair for t in generated.catalogue.talks
+                       for pair in {(f"organization/{slug(label)}", name) for name, label in t.speakers if label})
+    got = statistic(generated.settings, """SELECT ?pair ?n {
+        ?tally a pub:PersonTally ; pub:speakerOrganization ?org ; pub:person ?person ; pub:talkCount ?n .
+        ?person schema:name ?name BIND(CONCAT(STR(?org), " ", ?name) AS ?pair) }""")
+    assert got == {f"{BASE}{org} {name}": n for (org, name), n in expected.items()}
 
 
 def test_generated_keyword_keys_hold_every_form(generated: Generated) -> None:
