@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from web_bench import stop, wait_for  # noqa: E402
+from web_bench import build, generate, stop, wait_for  # noqa: E402
 
 from publisher.named_queries import QUERIES, NamedQuery, bind, load_queries  # noqa: E402
 from publisher.store.version import PublishedVersion  # noqa: E402
@@ -73,23 +73,6 @@ class Row:
     params: dict[str, str]
     columns: dict[str, str] = field(default_factory=dict)
     rows: int = 0
-
-
-def generate(out: Path, videos: int) -> Path:
-    target = out / f"catalogue-{videos}"
-    if not (target / "videos.jsonl").exists():
-        subprocess.run([sys.executable, "-m", "publisher", "demo-data", "--videos", str(videos), "-o", str(target)], check=True)
-    return target
-
-
-def build(catalogue: Path, store: Path) -> None:
-    if (store / "current").exists():
-        return
-    subprocess.run(
-        [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--store", str(store),
-         "--rejects", str(store.parent / "query-rejects.jsonl"), "--quiet"],
-        check=True,
-    )
 
 
 # --- parameters that exist in the generated catalogue ------------------------------------------
@@ -347,7 +330,7 @@ def main() -> None:
     if store_dir is None:
         args.out.mkdir(parents=True, exist_ok=True)
         store_dir = args.out / f"query-store-{args.videos}"
-        build(generate(args.out, args.videos), store_dir)
+        build(generate(args.out, args.videos), store_dir, "query-rejects.jsonl")
     version = PublishedVersion((store_dir / "current").resolve())
     base = version.manifest.base
     disk = ox.Store.read_only(str(version.path / "oxigraph"))

@@ -64,12 +64,12 @@ def generate(out: Path, videos: int) -> Path:
     return target
 
 
-def build(catalogue: Path, store: Path) -> None:
+def build(catalogue: Path, store: Path, rejects: str = "web-rejects.jsonl") -> None:
     if (store / "current").exists():
         return
     subprocess.run(
         [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--store", str(store),
-         "--rejects", str(store.parent / "web-rejects.jsonl"), "--quiet"],
+         "--rejects", str(store.parent / rejects), "--quiet"],
         check=True,
     )
 

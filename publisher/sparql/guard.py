@@ -13,7 +13,7 @@ rather than a parser message about a missing SELECT.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from publisher.errors import UsageError
@@ -31,6 +31,8 @@ _TOKEN = re.compile(
 )
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+UPDATE_REFUSED = ("this endpoint answers queries only: SPARQL Update is not accepted; "
+                  "the data changes only when `publisher build` publishes")
 
 
 class QueryRefused(UsageError):
@@ -56,10 +58,11 @@ def tokens(text: str) -> Iterator[Token]:
 
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, or an update keyword, from the first keyword after the prologue."""
-    for token in tokens(text):
-        if token.keyword in _QUERY_FORMS or token.keyword in _UPDATE_KEYWORDS:
-            return token.keyword
-    return None
+    return _form(tokens(text))
+
+
+def _form(listed: Iterable[Token]) -> str | None:
+    return next((t.keyword for t in listed if t.keyword in _QUERY_FORMS or t.keyword in _UPDATE_KEYWORDS), None)
 
 
 def is_update(text: str) -> bool:
@@ -68,10 +71,9 @@ def is_update(text: str) -> bool:
 
 def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> None:
     """Raise QueryRefused for an update or a SERVICE call to an endpoint not allowed."""
-    if is_update(text):
-        raise QueryRefused("this endpoint answers queries only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) "
-                           "is not accepted; the data changes only when `publisher build` publishes")
     listed = list(tokens(text))
+    if _form(listed) in _UPDATE_KEYWORDS:
+        raise QueryRefused(UPDATE_REFUSED)
     for position, token in enumerate(listed):
         if token.keyword != "SERVICE":
             continue

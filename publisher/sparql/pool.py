@@ -85,11 +85,16 @@ class QueryPool:
         finally:
             self._slots.release()
 
+    @property
+    def warmed(self) -> bool:
+        """Whether this process has started its first worker already."""
+        return self._warmed == os.getpid()
+
     def warm(self, job: Job) -> None:
         """Start a worker and let it open the store with `job`, ahead of the first real query
         (starting the fork server and opening the store take most of a second)."""
         with self._lock:
-            if os.getpid() == self._warmed:
+            if self.warmed:
                 return
             self._warmed = os.getpid()
         threading.Thread(target=self._warm, args=(job,), name="sparql-warm", daemon=True).start()

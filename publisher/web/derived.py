@@ -28,6 +28,7 @@ class PerVersion(Generic[T]):
         # The lock is held while making, so that concurrent first requests do the work once.
         with self._lock:
             if self._key != key or self._value is None:
+                self._value = None  # the older version's value goes before the new one is made
                 self._value = self._make(version)
                 self._key = key
             return self._value

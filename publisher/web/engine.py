@@ -58,6 +58,8 @@ def install(app: Flask) -> None:
 def _warm_pool() -> None:
     """At a process's first request, a query worker starts and opens the store in the background."""
     pool: QueryPool = current_app.extensions["publisher.query_pool"]
+    if pool.warmed:  # every later request: no store read, no lock
+        return
     try:
         v = version()
     except PublisherError:

@@ -19,13 +19,15 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from lxml import etree
 from werkzeug.datastructures import MultiDict
 
+from publisher.store.version import PublishedVersion
 from publisher.terms import Iris
 from publisher.web import crosswalk
-from publisher.web.oai_index import Item, OaiIndex, OaiIndexes
+from publisher.web.derived import per_app
+from publisher.web.oai_index import Item, OaiIndex
 from publisher.web.versions import settings, version
 
 bp = Blueprint("oai", __name__)
@@ -61,8 +63,8 @@ class OaiError(Exception):
         self.message = message
 
 
-def indexes() -> OaiIndexes:
-    return current_app.extensions.setdefault("publisher.oai", OaiIndexes())  # type: ignore[no-any-return]
+def index(v: PublishedVersion) -> OaiIndex:
+    return per_app("oai", OaiIndex).get(v)
 
 
 @bp.route("/oai", methods=["GET", "POST"])
@@ -79,7 +81,7 @@ def endpoint() -> Response:
         verb, args = _arguments(params)
         for name, value in args.items():  # echoed only once the request is known to be well formed
             echo.set(name, value)
-        answer = Protocol(indexes().of(v), Iris(base), repository_id(base))
+        answer = Protocol(index(v), Iris(base), repository_id(base))
         root.append(getattr(answer, verb)(args))
     except OaiError as error:
         element = etree.SubElement(root, f"{{{OAI}}}error", code=error.code)

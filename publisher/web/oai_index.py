@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -180,22 +179,4 @@ def _who_and_what(row: dict[str, Any]) -> Record:
     speakers = tuple(Speaker(PersonName(**s["name"]), s["institution"], s["ids"]) for s in content["speakers"])
     return Record(id=content["id"], title=content["title"], speakers=speakers, language=content["language"],
                   themes=tuple(content["themes"]), source=row["source"], line=row["line"])
-
-
-class OaiIndexes:
-    """The index of the current version only; an older one is dropped when a new one is built."""
-
-    def __init__(self) -> None:
-        self._current: OaiIndex | None = None
-        self._lock = threading.Lock()
-
-    def of(self, version: PublishedVersion) -> OaiIndex:
-        current = self._current
-        if current is not None and current.version_id == version.id:
-            return current
-        with self._lock:
-            if self._current is None or self._current.version_id != version.id:
-                self._current = None  # let the old one go before the new one is built
-                self._current = OaiIndex(version)
-            return self._current
 

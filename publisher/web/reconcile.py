@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, render_template, request
 
 from publisher.authorities import normalise_identifier
 from publisher.errors import PublisherError
@@ -34,8 +32,8 @@ from publisher.reconciliation import (
     Query,
 )
 from publisher.reconciliation_extend import AUTHORITIES, BY_ID, properties_for, values
-from publisher.store.version import PublishedVersion
 from publisher.terms import AUTHORITY_IRI, SCHEMA
+from publisher.web.derived import per_app
 from publisher.web.versions import settings, version
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -55,30 +53,8 @@ class BadQuery(PublisherError):
     http_status = 400
 
 
-class Indexes:
-    """The index of the current version only; an older one is dropped when a new one is built."""
-
-    def __init__(self) -> None:
-        self._current: tuple[str, Index] | None = None
-        self._lock = threading.Lock()
-
-    def of(self, v: PublishedVersion) -> Index:
-        current = self._current
-        if current is not None and current[0] == v.id:
-            return current[1]
-        with self._lock:
-            if self._current is None or self._current[0] != v.id:
-                self._current = (v.id, Index.load(v))
-            return self._current[1]
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    state.app.extensions["publisher.reconcile"] = Indexes()
-
-
 def index() -> Index:
-    return current_app.extensions["publisher.reconcile"].of(version())  # type: ignore[no-any-return]
+    return per_app("reconcile", Index.load).get(version())
 
 
 @bp.after_request

@@ -23,7 +23,7 @@ from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
 
 from publisher import named_queries
 from publisher.errors import UsageError
-from publisher.sparql.guard import is_update
+from publisher.sparql.guard import UPDATE_REFUSED, is_update
 from publisher.sparql.results import RESULT_FORMATS
 from publisher.web import engine
 from publisher.web.http import make_representation
@@ -35,8 +35,6 @@ from publisher.web.void import dataset_iri
 
 bp = Blueprint("sparql", __name__)
 
-UPDATE_REFUSED = ("this endpoint answers queries only: SPARQL Update is not accepted; "
-                  "the data changes only when `publisher build` publishes")
 PREFLIGHT = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
