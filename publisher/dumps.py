@@ -31,6 +31,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from publisher.dataset import DUMPS, LINKS_DUMP
+from publisher.store.graph import Graph
 from publisher.store.version import LOADED_COPY, PublishedVersion
 from publisher.terms import OWL, PREFIXES
 
@@ -76,19 +77,19 @@ def write_dumps(version: PublishedVersion) -> list[DumpFile]:
     return files
 
 
-def _write_links(graph: ox.Store, target: Path) -> int:
-    """The owl:sameAs statements alone: the dataset's linkset. Read from the store's
-    predicate index, they cost little even in a large catalogue."""
-    same_as = ox.NamedNode(OWL + "sameAs")
-    triples = [q.triple for q in graph.quads_for_pattern(None, same_as, None, ox.DefaultGraph())]
+def _write_links(graph: Graph, target: Path) -> int:
+    """The owl:sameAs statements alone: the dataset's linkset. Read by the predicate, they
+    cost little even in a large catalogue."""
+    triples = list(graph.query(f"CONSTRUCT {{ ?s <{OWL}sameAs> ?o }} WHERE {{ ?s <{OWL}sameAs> ?o }}"))
     with gzip.open(target, "wb", compresslevel=GZIP_LEVEL) as out:
         ox.serialize(triples, cast(IO[bytes], out), ox.RdfFormat.N_TRIPLES)
     return len(triples)
 
 
-def _dump_store(graph: ox.Store, work: Path) -> Path:
+def _dump_store(graph: Graph, work: Path) -> Path:
     plain = work / "catalogue.nt"
-    graph.dump(str(plain), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    with plain.open("wb") as out:
+        graph.dump(out, ox.RdfFormat.N_TRIPLES)
     return plain
 
 

@@ -22,6 +22,10 @@ class StoreUnavailable(PublisherError):
     http_status = 503
 
 
+class StoreTimeout(StoreUnavailable):
+    """A remote store did not answer within the time allowed."""
+
+
 class ShapesError(PublisherError):
     """The SHACL shapes themselves are broken or use what the validator does not support."""
 

@@ -147,11 +147,10 @@ def _published(version: PublishedVersion, entity: str) -> tuple[str | None, set[
 
     if not entity.startswith(("http://", "https://")) or any(c in entity for c in '<>" {}|\\^`'):
         return None, set(), set()
-    node, graph = ox.NamedNode(entity), ox.DefaultGraph()
+    node = ox.NamedNode(entity)
 
     def values(predicate: str) -> set[str]:
-        found = version.graph.quads_for_pattern(node, ox.NamedNode(predicate), None, graph)
-        return {q.object.value for q in found if not isinstance(q.object, ox.Triple)}
+        return {row["o"].value for row in version.query(f"SELECT ?o WHERE {{ {node} <{predicate}> ?o }}")}
 
     kinds = [KINDS[t] for t in values(RDF + "type") if t in KINDS]
     names = values(SCHEMA + "name") | values(SCHEMA + "alternateName")

@@ -21,7 +21,8 @@ from publisher.build import build
 from publisher.dumps import DUMPS_DIR, INDEX, read_index, write_dumps
 from publisher.settings import Settings
 from publisher.store.embedded import EmbeddedStore
-from publisher.store.version import LOADED_COPY, VersionWriter
+from publisher.store.ledger import Manifest
+from publisher.store.version import LOADED_COPY, PublishedVersion, VersionWriter
 
 from .conftest import DATA, require_tool, store_graph
 
@@ -142,7 +143,8 @@ def test_a_statement_loaded_twice_is_dumped_once(tmp_path: Path):
     triple = '<http://example.org/a> <http://example.org/p> "x" .\n'
     writer.load(triple)
     writer.load(triple)  # the store keeps one; the text it was loaded from holds two
-    files = write_dumps(writer)
+    writer.finish(Manifest(version="v", created="2026-01-01T00:00:00Z", base="http://example.org/"))
+    files = write_dumps(PublishedVersion(writer.path))
     assert [f.triples for f in files] == [1, 1, 1, 0]  # the three formats, and the links: none
     assert gzip.decompress((tmp_path / "v" / DUMPS_DIR / "catalogue.nt.gz").read_bytes()).count(b"\n") == 1
     writer.abort()

@@ -18,6 +18,15 @@ class Store(Protocol):
         """The version readers see now, or None before the first publication."""
         ...
 
+    def pointer(self) -> str | None:
+        """The id of the version readers see now, read from the store itself on every call (cheap),
+        so that every process serving the store agrees; None before the first publication."""
+        ...
+
+    def open(self, version_id: str) -> PublishedVersion:
+        """A complete version by its id; raises StoreUnavailable if it is not (or no longer) there."""
+        ...
+
     def begin(self) -> VersionWriter:
         """Take the build lock and start preparing a new version aside; readers see nothing of it."""
         ...

@@ -39,12 +39,20 @@ class EmbeddedStore:
         return self.path / "versions"
 
     def current(self) -> PublishedVersion | None:
-        pointer = self.path / "current"
-        if not pointer.is_symlink():
+        found = self.pointer()
+        return None if found is None else self.open(found)
+
+    def pointer(self) -> str | None:
+        """The id of the version readers see now (cheap: one readlink), None before the first."""
+        try:
+            return Path(os.readlink(self.path / "current")).name
+        except OSError:
             return None
-        target = pointer.resolve()
+
+    def open(self, version_id: str) -> PublishedVersion:
+        target = self.versions_dir / version_id
         if not is_complete(target):
-            raise StoreUnavailable(f"{pointer} points to an incomplete version {target}")
+            raise StoreUnavailable(f"{self.path / 'current'} points to an incomplete version {target}")
         return PublishedVersion(target)
 
     def begin(self) -> VersionWriter:
@@ -110,5 +118,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def open_store(path: str | Path) -> EmbeddedStore:
-    return EmbeddedStore(path)
+def open_store(location: str | Path) -> EmbeddedStore:
+    """The store `location` names (the `store` setting)."""
+    return EmbeddedStore(location)

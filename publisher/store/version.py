@@ -16,8 +16,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from publisher.store.graph import EmbeddedGraph, Graph, Substitutions
 from publisher.store.ledger import EntityTimes, LedgerEntry, Manifest, read_ledger
-from publisher.terms import PREFIXES
 
 GRAPH_DIR = "oxigraph"
 LEDGER = "records.jsonl"
@@ -32,22 +32,17 @@ ENTITY_IRIS = """SELECT ?e WHERE {
 
 
 class PublishedVersion:
-    """A complete version, opened read-only (several processes may read it at once)."""
+    """A complete version: its files (manifest, ledger, entities, dumps) in `path` and its
+    statements behind `graph` (the embedded database by default, a remote store's graph else)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, graph: Graph | None = None) -> None:
         self.path = path
         self.manifest = Manifest.load(path / MANIFEST)
-        self._graph: ox.Store | None = None
+        self.graph: Graph = graph if graph is not None else EmbeddedGraph(path / GRAPH_DIR)
 
     @property
     def id(self) -> str:
         return self.manifest.version
-
-    @property
-    def graph(self) -> ox.Store:
-        if self._graph is None:
-            self._graph = ox.Store.read_only(str(self.path / GRAPH_DIR))
-        return self._graph
 
     def ledger(self) -> Iterator[LedgerEntry]:
         return read_ledger(self.path / LEDGER)
@@ -64,16 +59,13 @@ class PublishedVersion:
         known = EntityTimes(self.manifest.created, self.manifest.created, "")
         return {row["e"].value: known for row in solutions}
 
-    def query(self, sparql: str, base: str | None = None,
-              substitutions: dict[ox.Variable, Any] | None = None) -> object:
+    def query(self, sparql: str, base: str | None = None, substitutions: Substitutions | None = None) -> Any:
         """SPARQL over the published graph (all of it is in the default graph);
         `substitutions` binds variables to terms before evaluation (query parameters)."""
-        return self.graph.query(sparql, base_iri=base, substitutions=substitutions)
+        return self.graph.query(sparql, base, substitutions)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
-        self.graph.dump(out, fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-
-
+        self.graph.dump(out, fmt)
 
 
 class VersionWriter:

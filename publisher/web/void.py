@@ -79,11 +79,10 @@ class PageFacts:
 
 def facts(version: PublishedVersion) -> PageFacts:
     d = ox.NamedNode(dataset_iri(version))
-    graph = version.graph
 
     def values(predicate: str) -> list[str]:
-        found = graph.quads_for_pattern(d, ox.NamedNode(predicate), None, ox.DefaultGraph())
-        return sorted(q.object.value for q in found if not isinstance(q.object, ox.Triple))
+        found = version.query(f"SELECT ?o WHERE {{ {d} <{predicate}> ?o }}")
+        return sorted(row["o"].value for row in found)
 
     def first(predicate: str) -> str | None:
         return next(iter(values(predicate)), None)
