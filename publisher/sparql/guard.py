@@ -8,6 +8,11 @@ the keyword (`ex:a.SERVICE`) is refused too, which costs a rename, never a reque
 
 Updates never run (the engine is only asked to query), but one sent here gets a clear word
 rather than a parser message about a missing SELECT.
+
+A remote store may offer more than SPARQL: Virtuoso runs its SQL built-ins when a query calls
+an IRI of the `bif:` or `sql:` scheme as a function, so those IRIs are refused everywhere (the
+embedded store knows no such function either). `without_dataset` takes a query's own dataset
+clauses out, for a remote store that would otherwise let `FROM <another graph>` reach it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ _TOKEN = re.compile(
 )
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_VENDOR_SCHEMES = ("bif:", "sql:")  # Virtuoso's SQL built-ins, callable as functions by IRI
 UPDATE_REFUSED = ("this endpoint answers queries only: SPARQL Update is not accepted; "
                   "the data changes only when `publisher build` publishes")
 
@@ -43,6 +49,8 @@ class QueryRefused(UsageError):
 class Token:
     kind: str
     text: str
+    start: int = 0  # where it begins and ends in the query text
+    end: int = 0
 
     @property
     def keyword(self) -> str:
@@ -53,7 +61,7 @@ def tokens(text: str) -> Iterator[Token]:
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind != "comment":
-            yield Token(kind, match.group())
+            yield Token(kind, match.group(), match.start(), match.end())
 
 
 def query_form(text: str) -> str | None:
@@ -74,6 +82,10 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> No
     listed = list(tokens(text))
     if _form(listed) in _UPDATE_KEYWORDS:
         raise QueryRefused(UPDATE_REFUSED)
+    for token in listed:
+        if token.kind == "iri" and token.text[1:].lower().startswith(_VENDOR_SCHEMES):
+            raise QueryRefused(f"{token.text} is refused: IRIs of the bif: and sql: schemes name a store's "
+                               "own built-in functions, which this endpoint does not offer")
     for position, token in enumerate(listed):
         if token.keyword != "SERVICE":
             continue
@@ -84,3 +96,26 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> No
             allowed = ", ".join(sorted(allowed_services)) or "none"
             raise QueryRefused(f"SERVICE{named} is refused: this endpoint sends no requests to other endpoints "
                                f"(allowed endpoints, written as full IRIs: {allowed})")
+
+
+def without_dataset(text: str) -> tuple[str, bool]:
+    """The query without its dataset clauses (`FROM <g>`, `FROM NAMED ex:g`), and whether it had any.
+
+    Only for a text that parsed as SPARQL 1.1, where FROM is a keyword of dataset clauses alone."""
+    listed = list(tokens(text))
+    spans: list[tuple[int, int]] = []
+    for position, token in enumerate(listed):
+        if token.keyword != "FROM":
+            continue
+        graph = listed[position + 1]
+        if graph.keyword == "NAMED":
+            graph = listed[position + 2]
+        # An IRI is one token; a prefixed name runs to the next space or brace (`\` escapes a character).
+        end = graph.end if graph.kind == "iri" else _PREFIXED_NAME.match(text, graph.start).end()  # type: ignore[union-attr]
+        spans.append((token.start, end))
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return text, bool(spans)
+
+
+_PREFIXED_NAME = re.compile(r"(?:\\.|[^\s{}#])+")

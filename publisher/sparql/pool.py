@@ -30,6 +30,11 @@ class QueryTimeout(PublisherError):
     http_status = 503
 
 
+def timeout_message(time_limit: float) -> str:
+    return (f"the query ran for longer than the {time_limit:g} s limit and was stopped; "
+            "make it more selective (a LIMIT, fewer unbound patterns) or use a dump")
+
+
 class EngineBusy(PublisherError):
     http_status = 503
 
@@ -78,8 +83,7 @@ class QueryPool:
                                    "the query may need more memory than a worker has") from None
             if answer is None:
                 process.stop()
-                raise QueryTimeout(f"the query ran for longer than the {self.time_limit:g} s limit and was stopped; "
-                                   "make it more selective (a LIMIT, fewer unbound patterns) or use a dump")
+                raise QueryTimeout(timeout_message(self.time_limit))
             self._give_back(process)
             return answer
         finally:

@@ -68,7 +68,9 @@ class NotAcceptable(Exception):
 
 
 def write(result: Any, solutions_format: str | None, graph_format: str | None, row_limit: int) -> Answer:
-    if isinstance(result, ox.QueryTriples):
+    """`result` as a store's `query` gives it: QuerySolutions, QueryBoolean, or any iterable of
+    triples (pyoxigraph's QueryTriples, or the triples a remote store sent)."""
+    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         if graph_format is None:
             raise NotAcceptable("CONSTRUCT and DESCRIBE answer RDF: " + _offered(True))
         return _graph(result, graph_format, row_limit)

@@ -15,10 +15,12 @@ import pyoxigraph as ox
 from publisher.sparql.results import Answer, NotAcceptable, write
 from publisher.store.version import GRAPH_DIR
 
+EMPTY = ""  # a Job's version_path for an empty dataset (a remote store's query checked, or a graph that does not exist)
+
 
 @dataclass(frozen=True)
 class Job:
-    version_path: str
+    version_path: str  # the embedded version's directory, or EMPTY
     query: str
     base: str
     substitutions: tuple[tuple[str, Any], ...] = ()  # (variable name, term)
@@ -69,8 +71,12 @@ def serve(connection: Connection) -> None:
             return
         if opened is None or opened[0] != job.version_path:
             opened = None  # closes the older version before opening the new one
-            opened = (job.version_path, ox.Store.read_only(str(Path(job.version_path) / GRAPH_DIR)))
+            opened = (job.version_path, _open(job.version_path))
         connection.send(evaluate(opened[1], job))
+
+
+def _open(version_path: str) -> ox.Store:
+    return ox.Store() if version_path == EMPTY else ox.Store.read_only(str(Path(version_path) / GRAPH_DIR))
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def bind(query: str, **terms: ox.NamedNode) -> str:
 
 def construct(version: PublishedVersion, query: str, iri: str) -> list[ox.Triple]:
     triples = version.graph.query(bind(query, this=ox.NamedNode(iri)))
-    assert isinstance(triples, ox.QueryTriples), "a CONSTRUCT query"
+    assert not isinstance(triples, (ox.QuerySolutions, ox.QueryBoolean)), "a CONSTRUCT query"
     return list(triples)
 
 

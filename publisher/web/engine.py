@@ -1,5 +1,10 @@
 """Answers to SPARQL queries for the web tier: checked, cached by (version, query, format),
-evaluated by the worker pool under the time and row limits, and sent with an ETag.
+evaluated under the time and row limits, and sent with an ETag.
+
+On the embedded store the worker pool evaluates the query (a query past the limit has its
+process killed). On a remote store the store evaluates it, under the same limit (its own limit
+frees its CPU); the pool only parses it first, over an empty dataset, so that what the remote
+store is sent is plain SPARQL 1.1 with the errors Oxigraph gives (see `publisher.sparql.scoped`).
 
 The published data changes only when a build publishes a new version, so an answer keyed by
 the version's directory never goes stale: a repeated query costs a dictionary look-up, and a
@@ -18,10 +23,12 @@ from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import quote_etag
 
 from publisher.errors import PublisherError, UsageError
+from publisher.sparql import scoped
 from publisher.sparql.guard import check_query
 from publisher.sparql.pool import EngineFailed, QueryPool, QueryTimeout
 from publisher.sparql.results import BY_NAME, Answer
-from publisher.sparql.worker import Failure, Job
+from publisher.sparql.worker import EMPTY, Failure, Job
+from publisher.store.graph import EmbeddedGraph
 from publisher.web.http import CACHE_CONTROL, BodyCache
 from publisher.web.versions import settings, version
 
@@ -63,8 +70,8 @@ def _warm_pool() -> None:
     try:
         v = version()
     except PublisherError:
-        return  # nothing published yet
-    pool.warm(Job(str(v.path), "ASK {}", v.manifest.base))
+        return  # nothing published yet, or the store is unreachable: the request will say so
+    pool.warm(Job(str(v.path) if isinstance(v.graph, EmbeddedGraph) else EMPTY, "ASK {}", v.manifest.base))
 
 
 def answer(question: Question, solutions_format: str | None, graph_format: str | None) -> CachedAnswer:
@@ -83,13 +90,20 @@ def answer(question: Question, solutions_format: str | None, graph_format: str |
         raise QueryTimeout(f"this query ran past the {s.sparql_timeout:g} s limit on this version of the data "
                            "and was stopped; it is not run again until the data changes")
     check_query(question.text, s.allowed_services)
-    job = Job(str(v.path), question.text, v.manifest.base, question.substitutions, question.default_graphs,
-              question.named_graphs, solutions_format, graph_format, s.sparql_rows)
-    try:
-        result = current_app.extensions["publisher.query_pool"].run(job)
-    except QueryTimeout:
-        timed_out.add(key)
-        raise
+    pool: QueryPool = current_app.extensions["publisher.query_pool"]
+    if isinstance(v.graph, EmbeddedGraph):
+        job = Job(str(v.path), question.text, v.manifest.base, question.substitutions, question.default_graphs,
+                  question.named_graphs, solutions_format, graph_format, s.sparql_rows)
+        try:
+            result = pool.run(job)
+        except QueryTimeout:
+            timed_out.add(key)
+            raise
+    else:
+        # Not remembered as timed out: the remote store's own limit bounds what a repeat costs,
+        # and a store that was only slow for a while must not have its queries refused after.
+        result = scoped.answer(v, pool, question.text, question.substitutions, question.default_graphs,
+                               question.named_graphs, solutions_format, graph_format, s.sparql_rows, s.sparql_timeout)
     made = _cached(result)
     cache.put(key, made)
     return made

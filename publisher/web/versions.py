@@ -1,44 +1,43 @@
-"""Which published version a request reads: the one `current` names when the request starts."""
+"""Which published version a request reads: the one the store's pointer names when the request
+starts, asked of the store itself at every request, so that every process serving the store
+(on any host) agrees; a version is opened once per process and kept while it is current."""
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 from flask import current_app, g
 
 from publisher.errors import StoreUnavailable
 from publisher.settings import Settings
-from publisher.store.version import PublishedVersion, is_complete
+from publisher.store import Store, open_store
+from publisher.store.version import PublishedVersion
 
 
 class Versions:
-    """Opened versions, by directory; a version is opened once per process and kept while current."""
-
-    def __init__(self, store: str | Path) -> None:
-        self.pointer = Path(store) / "current"
+    def __init__(self, settings: Settings) -> None:
+        self.store: Store = open_store(settings.store)
+        self._location = settings.store
         self._opened: dict[str, PublishedVersion] = {}
         self._lock = threading.Lock()
 
     def current(self) -> PublishedVersion:
-        try:
-            target = os.readlink(self.pointer)
-        except OSError:
-            raise StoreUnavailable(f"nothing is published in {self.pointer.parent} yet: run `publisher build`") from None
-        version = self._opened.get(target)
+        """Raises StoreUnavailable (503) while nothing is published or the store cannot be reached;
+        nothing of a failure is kept, so the next request asks the store again."""
+        found = self.store.pointer()
+        if found is None:
+            raise StoreUnavailable(f"nothing is published in {self._location} yet: run `publisher build`")
+        version = self._opened.get(found)
         if version is None:
-            version = self._open(target)
+            version = self._open(found)
         return version
 
-    def _open(self, target: str) -> PublishedVersion:
+    def _open(self, version_id: str) -> PublishedVersion:
         with self._lock:
-            path = (self.pointer.parent / target).resolve()
-            if not is_complete(path):
-                raise StoreUnavailable(f"{self.pointer} names an incomplete version")
-            # Only the current version stays open: an older one is released once nobody uses it.
-            self._opened = {target: PublishedVersion(path)}
-            return self._opened[target]
+            if version_id not in self._opened:
+                # Only the current version stays open: an older one is released once no request uses it.
+                self._opened = {version_id: self.store.open(version_id)}
+            return self._opened[version_id]
 
 
 def version() -> PublishedVersion:
