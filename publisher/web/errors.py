@@ -3,7 +3,12 @@ message in the format the client asked for, never a stack trace.
 
 A resource handler that has already negotiated a format (`g.publisher_format`) gets its errors
 in that format: a small RDF document (what is known about the IRI, e.g. when it was withdrawn)
-or an HTML page. Other clients get JSON, HTML or plain text by their `Accept`.
+or an HTML page. Other clients get JSON, HTML or plain text by their `Accept` (JSON by default
+on the JSON APIs: reconciliation, the change feed, the questions).
+
+A store that cannot be read (down, too slow, nothing published) is a 503 with `Retry-After`
+on every endpoint. The client is told so in a sentence; the store's own words, which name its
+address, go to the log. Nothing of it is kept: the next request asks the store again.
 """
 
 from __future__ import annotations
@@ -11,11 +16,19 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from publisher.errors import PublisherError, StoreUnavailable
 from publisher.web.media import Format, serialize
+
+RETRY_AFTER = "5"  # seconds: a store restarting or a network blip
+STORE_UNAVAILABLE = "the data cannot be read just now: the store that holds it does not answer; try again in a few seconds"
+_JSON_APIS = {"reconcile", "changes", "api"}
+
+
+class NothingPublished(StoreUnavailable):
+    """The store answers, but no build has published anything to it yet."""
 
 
 def register(app: Flask) -> None:
@@ -24,9 +37,14 @@ def register(app: Flask) -> None:
 
 
 def _publisher_error(error: PublisherError) -> Response:
-    response = render(error.http_status, str(error), getattr(error, "triples", []))
+    message = str(error)
+    if isinstance(error, StoreUnavailable) and not isinstance(error, NothingPublished):
+        current_app.logger.warning("503 for %s: %s", request.path, error)
+        message = STORE_UNAVAILABLE
+    response = render(error.http_status, message, getattr(error, "triples", []))
     if isinstance(error, StoreUnavailable):
-        response.headers["Retry-After"] = "5"
+        response.headers["Retry-After"] = RETRY_AFTER
+        response.headers["Cache-Control"] = "no-store"  # no cache may keep the outage once the store is back
     return response
 
 
@@ -44,7 +62,9 @@ def render(status: int, message: str, triples: list[ox.Triple] | None = None) ->
     if fmt is not None and fmt.rdf is not None:
         response = Response(serialize(triples or [], fmt), status=status, content_type=fmt.content_type)
     else:
-        best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"], "text/plain")
+        offered = ["application/json", "text/plain", "text/html"] if request.blueprint in _JSON_APIS else \
+            ["text/plain", "application/json", "text/html"]
+        best = request.accept_mimetypes.best_match(offered, offered[0])
         if fmt is not None:
             best = "text/html"
         if best == "application/json":

@@ -8,16 +8,15 @@ import threading
 
 from flask import current_app, g
 
-from publisher.errors import StoreUnavailable
 from publisher.settings import Settings
 from publisher.store import Store, open_store
 from publisher.store.version import PublishedVersion
+from publisher.web.errors import NothingPublished
 
 
 class Versions:
     def __init__(self, settings: Settings) -> None:
         self.store: Store = open_store(settings.store)
-        self._location = settings.store
         self._opened: dict[str, PublishedVersion] = {}
         self._lock = threading.Lock()
 
@@ -26,7 +25,7 @@ class Versions:
         nothing of a failure is kept, so the next request asks the store again."""
         found = self.store.pointer()
         if found is None:
-            raise StoreUnavailable(f"nothing is published in {self._location} yet: run `publisher build`")
+            raise NothingPublished("nothing is published yet: run `publisher build`")
         version = self._opened.get(found)
         if version is None:
             version = self._open(found)
