@@ -31,7 +31,7 @@ SOLUTIONS = """PREFIX schema: <http://schema.org/>
 SELECT ?video ?title ?name WHERE { ?video a schema:VideoObject ; schema:name ?title ; schema:creator/schema:name ?name }
 ORDER BY ?video ?title ?name"""
 GRAPH = "CONSTRUCT { ?p ?q ?o } WHERE { ?p a <http://schema.org/Person> ; ?q ?o }"
-RECONCILE = urlencode({"queries": json.dumps({"q0": {"query": "RIVAL Madina", "type": "Person"}})})
+RECONCILE = urlencode({"queries": json.dumps({"q0": {"query": "innovation publique", "type": "VideoObject"}})})
 PROBES: list[tuple[str, str | None]] = [  # (path, Accept): pages, RDF, SPARQL, the questions, OAI, reconcile, the feed
     ("/video/innovation-publique", "text/html"),
     ("/video/innovation-publique.ttl", None),
@@ -46,7 +46,7 @@ PROBES: list[tuple[str, str | None]] = [  # (path, Accept): pages, RDF, SPARQL, 
     ("/reconcile?" + RECONCILE, None),
     ("/changes/page/1", None),
     ("/dataset", "text/turtle"),
-    ("/sitemap-1.xml", None),
+    ("/sitemap.xml", None),
 ]
 _RESPONSE_DATE = re.compile(rb"<responseDate>[^<]*</responseDate>")  # OAI-PMH's clock: the one part that is not data
 
@@ -84,11 +84,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     try:
         for _ in range(2):  # two gunicorn masters, one worker each, on ports of their own
             port = free_port()
-            log = (directory / f"gunicorn-{port}.log").open("wb")
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "gthread", "--threads", "4",
-                 "--bind", f"127.0.0.1:{port}", "--timeout", "90", "publisher.web:create_app()"],
-                env=environment, stdout=log, stderr=subprocess.STDOUT))
+            with (directory / f"gunicorn-{port}.log").open("wb") as log:
+                processes.append(subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "gthread", "--threads", "4",
+                     "--bind", f"127.0.0.1:{port}", "--timeout", "90", "--no-control-socket", "publisher.web:create_app()"],
+                    env=environment, stdout=log, stderr=subprocess.STDOUT))
             servers.append(LiveServer(f"http://127.0.0.1:{port}/", settings, None))  # type: ignore[arg-type]
         for server, process in zip(servers, processes, strict=True):
             _wait_until_serving(server, process)

@@ -3,6 +3,7 @@
 
 `DESCRIPTION` is the one query a data representation costs: the resource's own statements
 (for a video, also its `#speaker-n` and `#views` nodes) and the labels of everything it links to.
+(Its first branch is a BIND: Virtuoso 7.2 finds nothing in a UNION whose branch is a lone VALUES.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items(
 DESCRIPTION = _PREFIXES + """
 CONSTRUCT { ?s ?p ?o . ?o ?lp ?label }
 WHERE {
-  { VALUES ?s { $this } } UNION { $this schema:contributor ?s } UNION { $this schema:interactionStatistic ?s }
+  { BIND($this AS ?s) } UNION { $this schema:contributor ?s } UNION { $this schema:interactionStatistic ?s }
   ?s ?p ?o .
   OPTIONAL { VALUES ?lp { rdfs:label schema:name } ?o ?lp ?label FILTER(isIRI(?o)) }
 }"""

@@ -17,14 +17,16 @@ import json
 
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotAcceptable
 
 from publisher.errors import PublisherError, StoreUnavailable
-from publisher.web.media import Format, serialize
+from publisher.web.media import Format, negotiate, serialize, split_suffix
 
 RETRY_AFTER = "5"  # seconds: a store restarting or a network blip
 STORE_UNAVAILABLE = "the data cannot be read just now: the store that holds it does not answer; try again in a few seconds"
 _JSON_APIS = {"reconcile", "changes", "api"}
+_NEGOTIATED = {"resources.video", "resources.person", "resources.organization", "resources.theme", "resources.scheme",
+               "resources.ontology", "dataset.dataset"}
 
 
 class NothingPublished(StoreUnavailable):
@@ -41,7 +43,8 @@ def _publisher_error(error: PublisherError) -> Response:
     if isinstance(error, StoreUnavailable) and not isinstance(error, NothingPublished):
         current_app.logger.warning("503 for %s: %s", request.path, error)
         message = STORE_UNAVAILABLE
-    response = render(error.http_status, message, getattr(error, "triples", []))
+    fmt = _format_asked() if isinstance(error, StoreUnavailable) else None
+    response = render(error.http_status, message, getattr(error, "triples", []), fmt)
     if isinstance(error, StoreUnavailable):
         response.headers["Retry-After"] = RETRY_AFTER
         response.headers["Cache-Control"] = "no-store"  # no cache may keep the outage once the store is back
@@ -56,9 +59,21 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def render(status: int, message: str, triples: list[ox.Triple] | None = None) -> Response:
+def _format_asked() -> Format | None:
+    """The format a resource's URL and `Accept` ask for, when the error came before its handler
+    negotiated it (the store could not even say which version is current)."""
+    describing = request.endpoint == "sparql.endpoint" and "query" not in request.values  # the service description
+    if request.endpoint not in _NEGOTIATED and not describing:
+        return None
+    try:
+        return negotiate(split_suffix(request.path.rpartition("/")[2])[1])
+    except NotAcceptable:
+        return None
+
+
+def render(status: int, message: str, triples: list[ox.Triple] | None = None, fmt: Format | None = None) -> Response:
     """A short error document in the negotiated format, else JSON, HTML or plain text by `Accept`."""
-    fmt: Format | None = g.get("publisher_format")
+    fmt = fmt or g.get("publisher_format")
     if fmt is not None and fmt.rdf is not None:
         response = Response(serialize(triples or [], fmt), status=status, content_type=fmt.content_type)
     else:
