@@ -17,6 +17,7 @@ from openapi_spec_validator import validate
 
 from publisher.cli import main
 from publisher.named_queries import QUERIES, load_queries, run_named
+from publisher.settings import SETTINGS
 
 from .conftest import LiveServer
 
@@ -143,7 +144,8 @@ def test_a_library_file_sent_to_sparql_answers_its_default_question(live_server:
 
 def test_the_command_line_runs_the_same_question(live_server: LiveServer):
     given = {"person": "person/burlaud-alain"}
-    result = CliRunner().invoke(main, ["query", "--store", live_server.settings.store, "--named", "co-speakers",
-                                       "--param", "person=person/burlaud-alain", "--format", "json"])
+    store = {s.env: str(getattr(live_server.settings, s.name)) for s in SETTINGS if s.name.startswith("store")}
+    result = CliRunner().invoke(main, ["query", "--named", "co-speakers", "--param", "person=person/burlaud-alain",
+                                       "--format", "json"], env=store)
     assert result.exit_code == 0, result.output
     assert rows_of_json(result.output.encode()) == rows_of_json(api(live_server, "co-speakers", given).body)

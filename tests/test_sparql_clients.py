@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 from xml.dom.minidom import Document
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -151,7 +152,7 @@ def test_sparqlwrapper_malformed_query_raises_query_bad_formed_with_the_parsers_
         live_server: LiveServer, method: tuple[str, str]) -> None:
     query = "SELECT ?s WHERE { ?s ?p }"
     with pytest.raises(SyntaxError) as parser:
-        answers.ask_store(live_server, query)
+        ox.Store().query(query)  # Oxigraph's own parser, whatever store serves the data
     with pytest.raises(QueryBadFormed) as raised:
         wrapper(live_server, query, JSON, method).query()
     assert str(parser.value) in str(raised.value)

@@ -43,8 +43,9 @@ def answer(version: PublishedVersion, pool: QueryPool, text: str, substitutions:
         return write(result, solutions_format, graph_format, row_limit)
     except StoreTimeout:
         raise QueryTimeout(timeout_message(time_limit)) from None
-    except SyntaxError as problem:  # what Oxigraph parses and the store does not
-        return Failure("syntax", f"the store cannot parse it: {problem}")
+    except SyntaxError as problem:  # what Oxigraph parses and the store does not (Virtuoso: ORDER BY MIN(?x))
+        # Its first line only: the rest repeats the query as sent, with the store's graph names.
+        return Failure("syntax", f"the store cannot parse it: {str(problem).strip().splitlines()[0]}")
     except NotAcceptable as problem:
         return Failure("not-acceptable", str(problem))
 
