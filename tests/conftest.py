@@ -3,7 +3,8 @@
 PUBLISHER_TEST_STORE=embedded|oxigraph|virtuoso chooses the backend of every test's store (`settings`,
 `serve()`): the embedded store in the test's directory (the default), or a catalogue of its own on an
 Oxigraph server or a Virtuoso that the first test needing it starts (tests/services.py) and the end of
-the session stops. Tests about the embedded layout itself are marked `embedded_only`.
+the session stops. Tests about the embedded layout itself are marked `embedded_only`; tests of one
+remote store's features (Virtuoso's authentication) `backends("virtuoso")`.
 """
 
 from __future__ import annotations
@@ -73,13 +74,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a remote backend, the tests about the embedded store's own layout are not collected."""
-    if TEST_STORE == "embedded":
-        return
-    deselected = [item for item in items if item.get_closest_marker("embedded_only")]
+    """Tests marked `embedded_only` (about the embedded store's own layout) or `backends(...)` run on
+    those backends only: on the others they are not collected (deselected, not skipped)."""
+    def runs_here(item: pytest.Item) -> bool:
+        if item.get_closest_marker("embedded_only"):
+            return TEST_STORE == "embedded"
+        only = item.get_closest_marker("backends")
+        return only is None or TEST_STORE in only.args
+
+    deselected = [item for item in items if not runs_here(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("embedded_only")]
+        items[:] = [item for item in items if runs_here(item)]
 
 
 @pytest.fixture

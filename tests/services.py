@@ -71,8 +71,9 @@ def oxigraph_server(directory: Path) -> Iterator[Server]:
     port = free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log = (directory / "oxigraph.log").open("wb")
-    process = subprocess.Popen([binary, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=log, stderr=subprocess.STDOUT)
+    # --timeout-s: a query the tests stop waiting for does not keep a core busy for the rest of the session.
+    process = subprocess.Popen([binary, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}",
+                                "--timeout-s", "30"], stdout=log, stderr=subprocess.STDOUT)
     server = Server("oxigraph", f"oxigraph+http://127.0.0.1:{port}/", "", "", process, directory, port)
     try:
         _wait_until_answers(server, f"{server.http}query?query=ASK%7B%7D")

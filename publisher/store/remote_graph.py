@@ -2,26 +2,25 @@
 
 Queries are scoped to the version by the protocol's dataset parameters (`default-graph-uri` is the
 version's graph, and no named graph is visible, as in the embedded store). Answers come back as
-SPARQL JSON or N-Triples and are parsed by pyoxigraph, so callers get the same objects as from
+SPARQL XML or N-Triples and are parsed by pyoxigraph, so callers get the same objects as from
 the embedded store.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from typing import IO, Any
 
 import pyoxigraph as ox
 
 from publisher.errors import StoreUnavailable
 from publisher.store.binding import bind
-from publisher.store.dialects import fix_ntriples, fix_results
+from publisher.store.dialects import fix_ntriples, fix_results, timeout_params
 from publisher.store.graph import Substitutions
 from publisher.store.sparql_client import SparqlClient, query_form
 from publisher.terms import PREFIXES
 
-RESULTS_JSON = "application/sparql-results+json"
+RESULTS_XML = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
 
 
@@ -38,12 +37,12 @@ class RemoteGraph:
         form = query_form(sparql)
         text = bind(sparql, base, substitutions, form)
         graph_answer = form in ("CONSTRUCT", "DESCRIBE")
-        answer = self.client.query(text, NTRIPLES if graph_answer else RESULTS_JSON, self._dataset, timeout)
+        params = self._dataset + timeout_params(self.dialect, timeout)
+        answer = self.client.query(text, NTRIPLES if graph_answer else RESULTS_XML, params, timeout)
         try:
             if graph_answer:
                 return list(ox.parse(fix_ntriples(self.dialect, answer), ox.RdfFormat.N_TRIPLES))
-            standard = fix_results(self.dialect, json.loads(answer))
-            return ox.parse_query_results(json.dumps(standard).encode("utf-8"), ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(fix_results(self.dialect, answer), ox.QueryResultsFormat.XML)
         except (SyntaxError, ValueError) as problem:
             raise StoreUnavailable(f"the {self.client.origin} sent an answer that cannot be read: {problem}") from None
 
