@@ -26,9 +26,9 @@ from publisher.produce import Job, make_job, produce
 from publisher.records import read_inputs, write_rejects
 from publisher.settings import Settings
 from publisher.statistics import statistics
-from publisher.store.embedded import EmbeddedStore
+from publisher.store import open_store
 from publisher.store.ledger import EntityTimes, LedgerEntry, Manifest, digest, record_content
-from publisher.store.version import VersionWriter
+from publisher.store.version import Writer
 from publisher.terms import SCHEMA, SKOS, Iris
 from publisher.validation import SHAPES_DIR, Shapes, load_shapes, validate
 
@@ -86,7 +86,7 @@ def build(
     report.records_read, report.warnings = read.records_read, list(read.warnings)
     report.rejections.extend(read.rejections)
     clock.lap(report, "read")
-    store = EmbeddedStore(settings.store)
+    store = open_store(settings)
     # The lock is taken before the published version is read, so that two builds can never
     # both start from the same version and the second undo the first.
     writer = None if check_only else store.begin()
@@ -172,7 +172,7 @@ def _withdraw(catalogue: Catalogue, tombstone: Tombstone, now: str, report: Buil
 def _publish(
     catalogue: Catalogue,
     settings: Settings,
-    writer: VersionWriter | None,
+    writer: Writer | None,
     now: str,
     report: BuildReport,
     clock: _Clock,
@@ -211,7 +211,7 @@ def shape_files(settings: Settings) -> list[Path]:
 
 
 def _map_and_validate(
-    job: Job, workers: int, writer: VersionWriter | None, on_progress: Callable[[int, int], None] | None
+    job: Job, workers: int, writer: Writer | None, on_progress: Callable[[int, int], None] | None
 ) -> dict[str, list[FieldError]]:
     """Map and validate every batch, loading each into the new version as it comes."""
     failed: dict[str, list[FieldError]] = {}
@@ -279,7 +279,7 @@ def _uncount(report: BuildReport, current: LedgerEntry, before: LedgerEntry | No
 
 
 def _describe(
-    writer: VersionWriter,
+    writer: Writer,
     shapes: Shapes,
     mapper: Mapper,
     records: list[Record],

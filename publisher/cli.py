@@ -21,15 +21,20 @@ from publisher.querying import check_base
 from publisher.settings import SETTINGS, Settings, load_settings
 
 FormatChoice = click.Choice(["table", "csv", "json", "tsv"])
+# Where `store` goes, the settings of a remote store go too.
+STORE_SETTINGS = ("store", "store_name", "store_files", "store_user", "store_password", "store_update_url", "store_gsp_url")
 
 
 def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add the named settings as options; their defaults come from PUBLISHER_* or SETTINGS."""
+    if "store" in names:
+        names = names + STORE_SETTINGS
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for setting in reversed([s for s in SETTINGS if s.name in names]):
             kind: Any = click.Choice(setting.choices) if setting.choices else setting.type
-            help_text = f"{setting.help} [env {setting.env}; default {setting.default}]"
+            shown = "" if setting.name == "store_password" else f"; default {setting.default}"
+            help_text = f"{setting.help} [env {setting.env}{shown}]"
             command = click.option(setting.option, setting.name, type=kind, default=None, help=help_text)(command)
         return command
 

@@ -26,6 +26,12 @@ class StoreTimeout(StoreUnavailable):
     """A remote store did not answer within the time allowed."""
 
 
+class BuildInProgress(PublisherError):
+    """Another build holds the store's build lock."""
+
+    exit_code = 2
+
+
 class ShapesError(PublisherError):
     """The SHACL shapes themselves are broken or use what the validator does not support."""
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from publisher import named_queries
 from publisher.errors import StoreUnavailable, UsageError
 from publisher.settings import Settings
-from publisher.store.embedded import EmbeddedStore
+from publisher.store import open_store
 from publisher.store.version import PublishedVersion
 
 DUMP_FORMATS = {
@@ -22,7 +22,7 @@ RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat
 
 
 def published(settings: Settings) -> PublishedVersion:
-    version = EmbeddedStore(settings.store).current()
+    version = open_store(settings).current()
     if version is None:
         raise StoreUnavailable(f"nothing is published in {settings.store} yet: run `publisher build` first")
     return version

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from publisher.errors import UsageError
@@ -33,7 +33,21 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "var/store", "Directory of the embedded Oxigraph store (created if missing)."),
+    Setting(
+        "store", "var/store",
+        "Where the published graph lives: a directory (the embedded Oxigraph store, created if missing) or a SPARQL "
+        "store's URL: oxigraph+http://HOST:PORT/, virtuoso+http://HOST:PORT/ or sparql+http://HOST/PATH (see "
+        "'Remote store').",
+    ),
+    Setting("store_name", "catalogue",
+            "Name of the catalogue in a remote store (its graphs are urn:x-publisher:NAME:…): several share one server."),
+    Setting("store_files", "var/store-files",
+            "With a remote store: the directory of each version's manifest, ledger and dumps; every web host must "
+            "see the same one (NFS or the like)."),
+    Setting("store_user", "", "User a remote store's updates and Graph Store writes authenticate as (digest or basic)."),
+    Setting("store_password", "", "Password of --store-user; prefer the environment variable, never logged nor printed."),
+    Setting("store_update_url", "", "A sparql+http store's SPARQL Update endpoint."),
+    Setting("store_gsp_url", "", "A sparql+http store's Graph Store HTTP Protocol endpoint."),
     Setting("base", "http://127.0.0.1:5000/", "Base IRI of every published resource; must end with '/'."),
     Setting("rejects", "rejects.jsonl", "Where `build` and `validate` write rejected records, whole, with their reasons."),
     Setting("workers", 0, "Processes that map and validate records; 0 means one per CPU core.", int),
@@ -65,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True)
 class Settings:
     store: str = "var/store"
+    store_name: str = "catalogue"
+    store_files: str = "var/store-files"
+    store_user: str = ""
+    store_password: str = field(default="", repr=False)
+    store_update_url: str = ""
+    store_gsp_url: str = ""
     base: str = "http://127.0.0.1:5000/"
     rejects: str = "rejects.jsonl"
     workers: int = 0
@@ -102,8 +122,15 @@ class Settings:
         if self.sparql_timeout <= 0 or self.sparql_rows < 1 or self.sparql_workers < 1 or self.max_request_bytes < 1024:
             raise UsageError("--sparql-timeout must be positive, --sparql-rows and --sparql-workers at least 1, "
                              "--max-request-bytes at least 1024")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.store_name):
+            raise UsageError(f"--store-name must be letters, digits, '_', '.' or '-', got {self.store_name!r}")
         if self.sparql_cache_mb < 0:
             raise UsageError("--sparql-cache-mb must be 0 (no cache) or more")
+
+    @property
+    def remote_store(self) -> bool:
+        """A SPARQL store's URL rather than a directory."""
+        return "+http" in self.store.split("://", 1)[0]
 
     @property
     def allowed_services(self) -> frozenset[str]:

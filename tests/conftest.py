@@ -1,13 +1,23 @@
-"""Shared fixtures: settings on a throwaway store, the CLI runner, graphs read back from a store."""
+"""Shared fixtures: settings on a throwaway store, the CLI runner, graphs read back from a store.
+
+PUBLISHER_TEST_STORE=embedded|oxigraph|virtuoso chooses the backend of every test's store (`settings`,
+`serve()`): the embedded store in the test's directory (the default), or a catalogue of its own on an
+Oxigraph server or a Virtuoso that the first test needing it starts (tests/services.py) and the end of
+the session stops. Tests about the embedded layout itself are marked `embedded_only`; tests of one
+remote store's features (Virtuoso's authentication) `backends("virtuoso")`.
+"""
 
 from __future__ import annotations
 
 import http.client
 import io
+import itertools
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -21,15 +31,72 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from publisher.querying import DUMP_FORMATS, published
 from publisher.settings import Settings
+from tests import services
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 BASE = "http://example.org/"
+BACKENDS = ("embedded", "oxigraph", "virtuoso")
+TEST_STORE = os.environ.get("PUBLISHER_TEST_STORE", "embedded")
+if TEST_STORE not in BACKENDS:
+    raise pytest.UsageError(f"PUBLISHER_TEST_STORE must be one of {', '.join(BACKENDS)}, not {TEST_STORE!r}")
+
+_servers = ExitStack()  # the remote store of this session, once started
+_server: list[services.Server] = []
+_names = itertools.count()
+
+
+def remote_server() -> services.Server:
+    """The session's Oxigraph server or Virtuoso (PUBLISHER_TEST_STORE), started on first use."""
+    if not _server:
+        binary = services.oxigraph_binary() if TEST_STORE == "oxigraph" else services.virtuoso_binary()
+        if binary is None:
+            missing("oxigraph is not installed: pip install -e '.[test]'" if TEST_STORE == "oxigraph"
+                    else "virtuoso-t is not installed: apt-get install -y virtuoso-opensource")
+        directory = Path(_servers.enter_context(tempfile.TemporaryDirectory(prefix=f"publisher-{TEST_STORE}-")))
+        start = services.oxigraph_server if TEST_STORE == "oxigraph" else services.virtuoso_server
+        _server.append(_servers.enter_context(start(directory)))
+    return _server[0]
+
+
+def store_settings(directory: Path) -> dict[str, Any]:
+    """Where a test in `directory` publishes: its own embedded store, or its own catalogue (name and
+    files directory) on the session's remote store."""
+    if TEST_STORE == "embedded":
+        return {"store": str(directory / "store")}
+    server = remote_server()
+    return {"store": server.url, "store_name": f"test{next(_names)}-{os.getpid()}", "store_files": str(directory / "store-files"),
+            "store_user": server.user, "store_password": server.password}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _servers.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `embedded_only` (about the embedded store's own layout) or `backends(...)` run on
+    those backends only: on the others they are not collected (deselected, not skipped)."""
+    def runs_here(item: pytest.Item) -> bool:
+        if item.get_closest_marker("embedded_only"):
+            return TEST_STORE == "embedded"
+        only = item.get_closest_marker("backends")
+        return only is None or TEST_STORE in only.args
+
+    deselected = [item for item in items if not runs_here(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if runs_here(item)]
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(store=str(tmp_path / "store"), base=BASE, rejects=str(tmp_path / "rejects.jsonl"), workers=1)
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A store of the test's own; on a remote backend its name, files and credentials are also in the
+    environment, so that `publisher … --store URL` run by the test finds the same catalogue."""
+    store = store_settings(tmp_path)
+    for name, value in store.items():
+        if name != "store":
+            monkeypatch.setenv("PUBLISHER_" + name.upper(), value)
+    return Settings(**store, base=BASE, rejects=str(tmp_path / "rejects.jsonl"), workers=1)
 
 
 @pytest.fixture
@@ -116,11 +183,11 @@ def serve(directory: Path, inputs: list[Path], **overrides: Any) -> Iterator[Liv
     """`overrides`: settings other than the store and the base (e.g. sparql_timeout)."""
     from publisher.web import create_app
 
-    store = str(directory / "store")
-    app = create_app(Settings(store=store, base=BASE, **overrides))
+    store = store_settings(directory)
+    app = create_app(Settings(**store, base=BASE, **overrides))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     url = f"http://127.0.0.1:{server.server_port}/"
-    live = LiveServer(url, Settings(store=store, base=url, rejects=str(directory / "rejects.jsonl"), workers=1, **overrides),
+    live = LiveServer(url, Settings(**store, base=url, rejects=str(directory / "rejects.jsonl"), workers=1, **overrides),
                       app)
     app.config["PUBLISHER_SETTINGS"] = live.settings  # the base is known once the port is
     live.publish(*inputs, now="2026-01-01T00:00:00Z")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from publisher.build import build
 from publisher.cli import main
 from publisher.querying import published, run_query
 from publisher.settings import Settings
-from publisher.store.embedded import EmbeddedStore
+from publisher.store import open_store
 
 from .conftest import BASE, DATA, store_graph
 
@@ -138,9 +139,10 @@ def test_old_versions_are_pruned(tmp_path: Path, settings: Settings):
     source = write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina")])
     for _ in range(4):
         build([source], settings)
-    versions = list((Path(settings.store) / "versions").iterdir())
+    files = Path(settings.store_files if settings.remote_store else settings.store)
+    versions = list((files / "versions").iterdir())
     assert len(versions) == settings.keep_versions
-    assert EmbeddedStore(settings.store).current() is not None
+    assert open_store(settings).current() is not None
 
 
 def test_dataset_description_counts_what_is_published(tmp_path: Path, settings: Settings):
@@ -186,13 +188,14 @@ def test_one_build_at_a_time(tmp_path: Path, settings: Settings):
     import subprocess
     import sys
 
-    from publisher.store.embedded import BuildInProgress
+    from publisher.errors import BuildInProgress
 
     source = write_jsonl(tmp_path / "1.jsonl", [talk("a", "A", "RIVAL Madina")])
     build([source], settings)
+    given = json.dumps(asdict(settings))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from publisher.store.embedded import EmbeddedStore; "
-         f"store = EmbeddedStore({settings.store!r}); writer = store.begin(); print('locked', flush=True); time.sleep(30)"],
+        [sys.executable, "-c", "import json, time; from publisher.settings import Settings; from publisher.store import open_store; "
+         f"store = open_store(Settings(**json.loads({given!r}))); writer = store.begin(); print('locked', flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE, text=True,
     )
     try:

@@ -13,7 +13,7 @@ from publisher.build import build
 from publisher.querying import dump
 from publisher.settings import Settings
 
-from .conftest import DATA, require_tool, store_graph
+from .conftest import DATA, require_tool, store_graph, store_settings
 
 RAPPER_SYNTAX = {"nt": "ntriples", "ttl": "turtle", "rdfxml": "rdfxml"}
 
@@ -21,7 +21,7 @@ RAPPER_SYNTAX = {"nt": "ntriples", "ttl": "turtle", "rdfxml": "rdfxml"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     tmp = tmp_path_factory.mktemp("dumps")
-    settings = Settings(store=str(tmp / "store"), base="http://example.org/", rejects=str(tmp / "r.jsonl"), workers=1)
+    settings = Settings(**store_settings(tmp), base="http://example.org/", rejects=str(tmp / "r.jsonl"), workers=1)
     assert build([DATA], settings).exit_code == 0
     return settings
 

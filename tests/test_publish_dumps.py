@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,11 @@ from rdflib.namespace import OWL
 from publisher.build import build
 from publisher.dumps import DUMPS_DIR, INDEX, read_index, write_dumps
 from publisher.settings import Settings
-from publisher.store.embedded import EmbeddedStore
+from publisher.store import open_store
 from publisher.store.ledger import Manifest
 from publisher.store.version import LOADED_COPY, PublishedVersion, VersionWriter
 
-from .conftest import DATA, require_tool, store_graph
+from .conftest import DATA, require_tool, store_graph, store_settings
 
 RAPPER_SYNTAX = {"catalogue.nt.gz": "ntriples", "catalogue.ttl.gz": "turtle"}
 
@@ -32,13 +33,13 @@ RAPPER_SYNTAX = {"catalogue.nt.gz": "ntriples", "catalogue.ttl.gz": "turtle"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     tmp = tmp_path_factory.mktemp("publish-dumps")
-    settings = Settings(store=str(tmp / "store"), base="http://example.org/", rejects=str(tmp / "r.jsonl"), workers=1)
+    settings = Settings(**store_settings(tmp), base="http://example.org/", rejects=str(tmp / "r.jsonl"), workers=1)
     assert build([DATA], settings).exit_code == 0
     return settings
 
 
 def current_dir(settings: Settings) -> Path:
-    version = EmbeddedStore(settings.store).current()
+    version = open_store(settings).current()
     assert version is not None
     return version.path
 
@@ -85,7 +86,7 @@ def test_the_loaded_copy_is_not_left_in_the_version(built: Settings):
 
 
 def test_every_new_version_has_its_own_dumps(tmp_path: Path):
-    settings = Settings(store=str(tmp_path / "store"), base="http://example.org/", rejects=str(tmp_path / "r.jsonl"), workers=1)
+    settings = Settings(**store_settings(tmp_path), base="http://example.org/", rejects=str(tmp_path / "r.jsonl"), workers=1)
     assert build([DATA], settings, now="2026-01-01T00:00:00Z").exit_code == 0
     first = current_dir(settings)
     extra = tmp_path / "more.jsonl"
@@ -101,7 +102,7 @@ def test_every_new_version_has_its_own_dumps(tmp_path: Path):
 
 KILL_WHILE_DUMPING = textwrap.dedent(
     """
-    import os, signal, sys
+    import json, os, signal, sys
     from publisher import dumps
     from publisher.build import build
     from publisher.settings import Settings
@@ -113,7 +114,7 @@ KILL_WHILE_DUMPING = textwrap.dedent(
         os.kill(os.getpid(), signal.SIGKILL)
 
     dumps._compress_all = killed_midway
-    build([sys.argv[1]], Settings(store=sys.argv[2], base="http://example.org/", rejects=sys.argv[3], workers=1))
+    build([sys.argv[1]], Settings(**json.loads(sys.argv[2])))
     """
 )
 
@@ -121,12 +122,11 @@ KILL_WHILE_DUMPING = textwrap.dedent(
 def test_a_build_killed_while_dumping_publishes_no_partial_dump(tmp_path: Path):
     """The graph is published first and its dumps follow: a kill in between leaves the new
     version answering with no dump listed (never a partial one), and the next build dumps."""
-    store = tmp_path / "store"
-    settings = Settings(store=str(store), base="http://example.org/", rejects=str(tmp_path / "r.jsonl"), workers=1)
+    settings = Settings(**store_settings(tmp_path), base="http://example.org/", rejects=str(tmp_path / "r.jsonl"), workers=1)
     assert build([DATA], settings).exit_code == 0
     before = current_dir(settings)
     done = subprocess.run(
-        [sys.executable, "-c", KILL_WHILE_DUMPING, str(DATA), str(store), str(tmp_path / "r2.jsonl")],
+        [sys.executable, "-c", KILL_WHILE_DUMPING, str(DATA), json.dumps(asdict(settings))],
         capture_output=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert done.returncode == -signal.SIGKILL, done.stderr

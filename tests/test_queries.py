@@ -30,7 +30,7 @@ from publisher.named_queries import (
 from publisher.querying import run_query
 from publisher.settings import Settings
 
-from .conftest import BASE, DATA
+from .conftest import BASE, DATA, store_settings
 from .plain_catalogue import LEADING_PARTICLES, Catalogue, Talk, read_catalogue, slug
 
 LIBRARY = load_queries()
@@ -38,7 +38,7 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def build_store(tmp: Path, inputs: list[Path]) -> Settings:
-    settings = Settings(store=str(tmp / "store"), base=BASE, rejects=str(tmp / "rejects.jsonl"), workers=1)
+    settings = Settings(**store_settings(tmp), base=BASE, rejects=str(tmp / "rejects.jsonl"), workers=1)
     report = build(inputs, settings)
     assert not report.rejections
     return settings

@@ -1,16 +1,18 @@
 """Where the published graph lives, behind one small contract.
 
 `Store` is what the build and every reader use; `EmbeddedStore` (Oxigraph on disk) is the
-default backend; a remote SPARQL 1.1 store implements the same contract.
+default backend; `RemoteStore` (a SPARQL 1.1 store: Oxigraph server, Virtuoso, …) implements the
+same contract. `open_store(settings)` gives the one the `store` setting names.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from publisher.store.embedded import EmbeddedStore, open_store
+from publisher.settings import Settings
+from publisher.store.embedded import EmbeddedStore
 from publisher.store.ledger import LedgerEntry, Manifest
-from publisher.store.version import PublishedVersion, VersionWriter
+from publisher.store.version import PublishedVersion, VersionWriter, Writer
 
 
 class Store(Protocol):
@@ -27,17 +29,26 @@ class Store(Protocol):
         """A complete version by its id; raises StoreUnavailable if it is not (or no longer) there."""
         ...
 
-    def begin(self) -> VersionWriter:
+    def begin(self) -> Writer:
         """Take the build lock and start preparing a new version aside; readers see nothing of it."""
         ...
 
-    def commit(self, writer: VersionWriter, keep: int) -> PublishedVersion:
+    def commit(self, writer: Writer, keep: int) -> PublishedVersion:
         """Point readers at the finished version, drop versions beyond `keep`, release the lock."""
         ...
 
-    def abort(self, writer: VersionWriter) -> None:
+    def abort(self, writer: Writer) -> None:
         """Throw the unfinished version away and release the lock."""
         ...
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the `store` setting names: a directory (embedded) or a SPARQL store's URL (remote)."""
+    if settings.remote_store:
+        from publisher.store.remote import RemoteStore
+
+        return RemoteStore(settings)
+    return EmbeddedStore(settings.store)
 
 
 __all__ = [
@@ -47,5 +58,6 @@ __all__ = [
     "PublishedVersion",
     "Store",
     "VersionWriter",
+    "Writer",
     "open_store",
 ]

@@ -21,12 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from publisher.errors import PublisherError, StoreUnavailable
-from publisher.store.version import PublishedVersion, VersionWriter, is_complete
-
-
-class BuildInProgress(PublisherError):
-    exit_code = 2
+from publisher.errors import BuildInProgress, PublisherError, StoreUnavailable
+from publisher.store.version import PublishedVersion, VersionWriter, Writer, is_complete
 
 
 class EmbeddedStore:
@@ -62,7 +58,7 @@ class EmbeddedStore:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         return VersionWriter(self.versions_dir / f"{stamp}-{secrets.token_hex(3)}")
 
-    def commit(self, writer: VersionWriter, keep: int) -> PublishedVersion:
+    def commit(self, writer: Writer, keep: int) -> PublishedVersion:
         """Point readers at the finished version, then drop versions beyond `keep`."""
         if not is_complete(writer.path):
             raise PublisherError(f"version {writer.path} is not complete")
@@ -75,7 +71,7 @@ class EmbeddedStore:
         self._release_lock()
         return PublishedVersion(writer.path)
 
-    def abort(self, writer: VersionWriter) -> None:
+    def abort(self, writer: Writer) -> None:
         writer.abort()
         self._release_lock()
 
@@ -116,8 +112,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def open_store(location: str | Path) -> EmbeddedStore:
-    """The store `location` names (the `store` setting)."""
-    return EmbeddedStore(location)

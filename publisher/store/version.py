@@ -12,7 +12,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -68,25 +68,82 @@ class PublishedVersion:
         self.graph.dump(out, fmt)
 
 
-class VersionWriter:
-    """Prepares a new version aside. Nothing is visible to readers until the store commits it."""
+class Writer(Protocol):
+    """What the build needs of a version being prepared, whatever the backend."""
+
+    path: Path
+
+    @property
+    def loaded_copy(self) -> Path: ...
+
+    def load(self, ntriples: bytes | str) -> None: ...
+
+    def stream(self) -> Stream: ...
+
+    def reset(self) -> None: ...
+
+    def count(self) -> int: ...
+
+    def save_entities(self, entities: dict[str, EntityTimes]) -> None: ...
+
+    def open_ledger(self) -> IO[bytes]: ...
+
+    def finish(self, manifest: Manifest) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Stream(Protocol):
+    def write(self, data: bytes) -> None: ...
+
+    def close(self) -> None:
+        """Wait for everything written to be loaded; raise what the loader met."""
+        ...
+
+
+class VersionFiles:
+    """The files of a version being prepared, the same for every backend: its ledger, entities,
+    the N-Triples text it loaded (for the dumps) and, last, its manifest."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.mkdir(parents=True)
-        self.graph: ox.Store | None = ox.Store(str(path / GRAPH_DIR))
 
     @property
     def loaded_copy(self) -> Path:
         """Every N-Triples line loaded, as written: the dumps start from it, because reading
-        the statements back out of RocksDB costs several times more than writing them twice."""
+        the statements back out of a store costs several times more than writing them twice."""
         return self.path / LOADED_COPY
+
+    def save_entities(self, entities: dict[str, EntityTimes]) -> None:
+        rows = {iri: [t.created, t.modified, t.digest] for iri, t in sorted(entities.items())}
+        (self.path / ENTITIES).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    def open_ledger(self) -> IO[bytes]:
+        """Where the version's records go, one `ledger_line` each."""
+        return (self.path / LEDGER).open("wb")
+
+    def _keep_copy(self, ntriples: bytes | str) -> None:
+        with self.loaded_copy.open("ab") as copy:
+            copy.write(ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples)
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        manifest.save(self.path / (MANIFEST + ".tmp"))
+        (self.path / (MANIFEST + ".tmp")).rename(self.path / MANIFEST)
+
+
+class VersionWriter(VersionFiles):
+    """Prepares a new version of the embedded store aside. Nothing is visible to readers until the
+    store commits it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.graph: ox.Store | None = ox.Store(str(path / GRAPH_DIR))
 
     def load(self, ntriples: bytes | str) -> None:
         assert self.graph is not None, "version already closed"
         self.graph.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
-        with self.loaded_copy.open("ab") as copy:
-            copy.write(ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples)
+        self._keep_copy(ntriples)
 
     def stream(self) -> LoadStream:
         """A file to write N-Triples into while Oxigraph loads them, so loading overlaps mapping."""
@@ -104,21 +161,12 @@ class VersionWriter:
         assert self.graph is not None, "version already closed"
         return len(self.graph)
 
-    def save_entities(self, entities: dict[str, EntityTimes]) -> None:
-        rows = {iri: [t.created, t.modified, t.digest] for iri, t in sorted(entities.items())}
-        (self.path / ENTITIES).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-
-    def open_ledger(self) -> IO[bytes]:
-        """Where the version's records go, one `ledger_line` each."""
-        return (self.path / LEDGER).open("wb")
-
     def finish(self, manifest: Manifest) -> None:
         """Flush and close the graph, then write the manifest that marks the version complete."""
         assert self.graph is not None, "version already closed"
         self.graph.flush()
         self.graph = None  # closes RocksDB, so that readers can open it read-only
-        manifest.save(self.path / (MANIFEST + ".tmp"))
-        (self.path / (MANIFEST + ".tmp")).rename(self.path / MANIFEST)
+        self._write_manifest(manifest)
 
     def abort(self) -> None:
         self.graph = None

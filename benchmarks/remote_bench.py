@@ -1,0 +1,184 @@
+"""Remote store benchmark: publishing to Virtuoso beside the embedded store, and the named
+questions' p50 on both.
+
+For N generated videos (the catalogue generated once and reused; --catalogue names one already
+there), with a throwaway Virtuoso started on 127.0.0.1 (tests/services.py):
+
+- build: `publisher build --full --timings` in a fresh process, into an embedded store and into
+  Virtuoso (`--store virtuoso+http://…`), wall time until the command ends (dumps included) and
+  the build's own steps;
+- questions (--questions): every question of queries/, with the parameters query_bench.py picks,
+  p50 on the embedded version (pyoxigraph on disk, `PublishedVersion.query`) and on Virtuoso
+  (`RemoteGraph.query`, over HTTP), the rows of both compared;
+- loading alone (--tune): the published N-Triples posted to fresh graphs with several batch sizes
+  and numbers of concurrent posts (how BATCH_BYTES and CONCURRENT_POSTS were chosen).
+
+    .venv/bin/python benchmarks/remote_bench.py --videos 100000 --questions --tune [--catalogue DIR] [--out bench-out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from query_bench import params_for, pick_params, timed  # noqa: E402
+from web_bench import generate  # noqa: E402
+
+from publisher.named_queries import bind, load_queries  # noqa: E402
+from publisher.settings import Settings  # noqa: E402
+from publisher.store import open_store  # noqa: E402
+from publisher.store.version import PublishedVersion  # noqa: E402
+from tests.services import Server, virtuoso_server  # noqa: E402
+
+
+def build(catalogue: Path, env: dict[str, str]) -> tuple[float, dict[str, float]]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--quiet", "--timings"],
+        env={**os.environ, **env}, check=True, capture_output=True, text=True,
+    )
+    wall = time.perf_counter() - start
+    line = next(line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.startswith("time:"))
+    return wall, json.loads(line.split(":", 1)[1])
+
+
+def remote_env(server: Server, files: Path, name: str) -> dict[str, str]:
+    return {"PUBLISHER_STORE": server.url, "PUBLISHER_STORE_FILES": str(files), "PUBLISHER_STORE_NAME": name,
+            "PUBLISHER_STORE_USER": server.user, "PUBLISHER_STORE_PASSWORD": server.password}
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    names = {"PUBLISHER_STORE": "store", "PUBLISHER_STORE_FILES": "store_files", "PUBLISHER_STORE_NAME": "store_name",
+             "PUBLISHER_STORE_USER": "store_user", "PUBLISHER_STORE_PASSWORD": "store_password"}
+    return Settings(**{names[k]: v for k, v in env.items() if k in names})
+
+
+def rows_of(version: PublishedVersion, sparql: str, base: str, substitutions: Any) -> list[tuple[str, ...]]:
+    results = version.query(sparql, base, substitutions)
+    names = [v.value for v in results.variables]
+    return [tuple(str(row[n]) for n in names) for row in results]
+
+
+def questions(embedded: PublishedVersion, remote: PublishedVersion, runs: int, budget_s: float) -> str:
+    base = embedded.manifest.base
+    picked = pick_params(embedded.graph.store, base)  # type: ignore[attr-defined]
+    print("parameters:", picked, file=sys.stderr)
+    lines = ["| question | embedded p50 (ms) | Virtuoso p50 (ms) | ratio | rows | same rows |",
+             "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for name, query in sorted(load_queries().items()):
+        substitutions = bind(query, params_for(query, picked), base)
+        here = timed(lambda q=query, s=substitutions: len(rows_of(embedded, q.sparql, base, s)), runs, budget_s)
+        try:
+            there = timed(lambda q=query, s=substitutions: len(rows_of(remote, q.sparql, base, s)), runs, budget_s)
+            same = sorted(rows_of(embedded, query.sparql, base, substitutions)) == sorted(
+                rows_of(remote, query.sparql, base, substitutions))
+            lines.append(f"| {name} | {here.p50_ms:,.1f} | {there.p50_ms:,.1f} | {there.p50_ms / here.p50_ms:,.1f} "
+                         f"| {here.rows:,} | {'yes' if same else 'NO'} |")
+        except (SyntaxError, OSError, Exception) as problem:  # a question Virtuoso cannot run: say why
+            lines.append(f"| {name} | {here.p50_ms:,.1f} | fails | | {here.rows:,} | {str(problem).splitlines()[0][:90]} |")
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
+def tune(server: Server, embedded: PublishedVersion) -> str:
+    """Post the version's N-Triples to fresh graphs, by batch size and concurrent posts."""
+    from publisher.store.dialects import endpoints
+    from publisher.store.sparql_client import SparqlClient
+
+    client = SparqlClient(endpoints(server.url), server.user, server.password)
+    text = gzip.decompress((embedded.path / "dumps" / "catalogue.nt.gz").read_bytes())
+    lines = ["| batch (MB) | concurrent posts | seconds | triples/s |", "| ---: | ---: | ---: | ---: |"]
+    triples = text.count(b"\n")
+    for batch_mb, posts in ((1, 2), (4, 1), (4, 2), (4, 4), (16, 2)):
+        graph = f"urn:x-bench:tune:{batch_mb}:{posts}"
+        batches = _cut(text, batch_mb << 20)
+        start = time.perf_counter()
+        _post_all(client, graph, batches, posts)
+        seconds = time.perf_counter() - start
+        client.update(f"DROP SILENT GRAPH <{graph}>")
+        lines.append(f"| {batch_mb} | {posts} | {seconds:,.1f} | {triples / seconds:,.0f} |")
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines)
+
+
+def _cut(text: bytes, size: int) -> list[bytes]:
+    batches, start = [], 0
+    while start < len(text):
+        end = text.rfind(b"\n", start, start + size) + 1 if start + size < len(text) else len(text)
+        batches.append(text[start:end])
+        start = end
+    return batches
+
+
+def _post_all(client: Any, graph: str, batches: list[bytes], posts: int) -> None:
+    remaining = list(reversed(batches))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not remaining:
+                    return
+                batch = remaining.pop()
+            client.post_graph(graph, batch)
+
+    threads = [threading.Thread(target=worker) for _ in range(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--videos", type=int, default=100000)
+    parser.add_argument("--catalogue", type=Path, help="a generated catalogue already there (default: generate one)")
+    parser.add_argument("--out", type=Path, default=Path("bench-out"))
+    parser.add_argument("--buffers", type=int, default=0, help="Virtuoso NumberOfBuffers (default: by size)")
+    parser.add_argument("--questions", action="store_true")
+    parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per question and store at most")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    catalogue = args.catalogue or generate(args.out, args.videos)
+    buffers = args.buffers or max(20000, args.videos * 5)  # 8 kB pages: 4 GB for 1M videos
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="remote-bench-", dir=args.out) as scratch, \
+            virtuoso_server(Path(scratch) / "virtuoso", buffers=buffers) as server:
+        work = Path(scratch)
+        embedded_env = {"PUBLISHER_STORE": str(work / "embedded"), "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
+        remote = {**remote_env(server, work / "files", "bench"), "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
+        report = [f"{args.videos:,} videos, load average before {load[0]:.2f}, Virtuoso NumberOfBuffers {buffers}", ""]
+        report += ["| store | whole command (s) | read | map+validate+load | describe | switch | dumps |",
+                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for label, env in (("embedded", embedded_env), ("Virtuoso", remote)):
+            wall, steps = build(catalogue, env)
+            report.append(f"| {label} | {wall:,.1f} | " + " | ".join(
+                f"{steps.get(step, 0):,.1f}" for step in ("read", "map+validate+load", "describe", "switch", "dumps")) + " |")
+            print(report[-1], file=sys.stderr)
+        embedded = open_store(settings_from(embedded_env)).current()
+        virtuoso = open_store(settings_from(remote)).current()
+        assert embedded is not None and virtuoso is not None
+        report.append(f"\ntriples: embedded {len(embedded.graph):,}, Virtuoso {len(virtuoso.graph):,}\n")
+        if args.questions:
+            report += [questions(embedded, virtuoso, args.runs, args.budget), ""]
+        if args.tune:
+            report += [tune(server, embedded), ""]
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The remote store: versions as named graphs of a SPARQL 1.1 store, one pointer graph switched by
+one SPARQL Update, and each version's files in a directory every web host shares.
+
+    in the store:
+      urn:x-publisher:NAME:version:ID     the statements of version ID
+      urn:x-publisher:NAME:pointer        <…:pointer> pub:current "ID"     the version readers see
+                                          <…:pointer> pub:published "ID"   versions switched to, still kept
+                                          <…:pointer> pub:loading "ID"     versions being prepared
+    in --store-files (NFS or the like when several hosts serve):
+      versions/ID/manifest.json, records.jsonl, entities.json, dumps/
+      build.lock                          held by the one build allowed at a time
+
+A version is complete when its manifest is written and the pointer names it. A build registers
+its version as loading before it writes anything, so that the next build (holding the lock) can
+drop the leftovers of one that was killed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from publisher.errors import BuildInProgress, PublisherError, StoreUnavailable
+from publisher.settings import Settings
+from publisher.store.dialects import drop_graph, endpoints
+from publisher.store.remote_graph import RemoteGraph
+from publisher.store.remote_writer import RemoteVersionWriter
+from publisher.store.sparql_client import SparqlClient
+from publisher.store.version import PublishedVersion, Writer, is_complete
+
+TERMS = "urn:x-publisher:"
+CURRENT, PUBLISHED, LOADING = TERMS + "current", TERMS + "published", TERMS + "loading"
+
+
+class RemoteStore:
+    def __init__(self, settings: Settings) -> None:
+        self.client = SparqlClient(endpoints(settings.store, settings.store_update_url, settings.store_gsp_url),
+                                   settings.store_user, settings.store_password)
+        self.name = settings.store_name
+        self.files = Path(settings.store_files)
+        self.pointer_graph = f"{TERMS}{self.name}:pointer"
+        self._lock: IO[str] | None = None
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.files / "versions"
+
+    def graph_of(self, version_id: str) -> str:
+        return f"{TERMS}{self.name}:version:{version_id}"
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.client.origin}, name={self.name!r}, files={str(self.files)!r})"
+
+    def pointer(self) -> str | None:
+        found = self._pointed(CURRENT)
+        return found[0] if found else None
+
+    def current(self) -> PublishedVersion | None:
+        found = self.pointer()
+        return None if found is None else self.open(found)
+
+    def open(self, version_id: str) -> PublishedVersion:
+        path = self.versions_dir / version_id
+        if not is_complete(path):
+            raise StoreUnavailable(f"version {version_id} of {self.name!r} in the {self.client.origin} has no "
+                                   f"manifest in {self.versions_dir}: is --store-files the directory the build wrote?")
+        graph = RemoteGraph(self.client, self.graph_of(version_id), f"{TERMS}{self.name}:no-named-graph")
+        return PublishedVersion(path, graph)
+
+    def begin(self) -> Writer:
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        try:
+            self._drop_leftovers()
+            version_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
+            self._mark(LOADING, version_id)  # before anything is written: a killed build's leftovers stay known
+            return RemoteVersionWriter(self.versions_dir / version_id, self.client, self.graph_of(version_id))
+        except BaseException:
+            self._release_lock()
+            raise
+
+    def commit(self, writer: Writer, keep: int) -> PublishedVersion:
+        if not is_complete(writer.path):
+            raise PublisherError(f"version {writer.path} is not complete")
+        version_id = writer.path.name
+        # One update, so atomic: readers see either the old version or the new one. It matches only
+        # while the version is still marked loading (Virtuoso gives a WHERE of a lone OPTIONAL no solution).
+        g = f"GRAPH <{self.pointer_graph}>"
+        this = f"<{self.pointer_graph}>"
+        self.client.update(f"""
+            DELETE {{ {g} {{ {this} <{CURRENT}> ?old . {this} <{LOADING}> "{version_id}" }} }}
+            INSERT {{ {g} {{ {this} <{CURRENT}> "{version_id}" . {this} <{PUBLISHED}> "{version_id}" }} }}
+            WHERE {{ {g} {{ {this} <{LOADING}> "{version_id}" OPTIONAL {{ {this} <{CURRENT}> ?old }} }} }}""")
+        if self.pointer() != version_id:
+            raise PublisherError(f"the {self.client.origin} did not switch {self.name!r} to version {version_id}")
+        self._prune(keep, version_id)
+        self._release_lock()
+        return self.open(version_id)
+
+    def abort(self, writer: Writer) -> None:
+        try:
+            writer.abort()
+            self._unmark(LOADING, writer.path.name)
+        finally:
+            self._release_lock()
+
+    def _pointed(self, relation: str) -> list[str]:
+        answer = self.client.query(
+            f"SELECT ?v WHERE {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> <{relation}> ?v }} }}",
+            "application/sparql-results+json", (), timeout=30,
+        )
+        try:
+            return sorted(row["v"]["value"] for row in json.loads(answer)["results"]["bindings"])
+        except (ValueError, KeyError, TypeError):
+            raise StoreUnavailable(f"the {self.client.origin} sent an answer that cannot be read: {answer[:200]!r}") from None
+
+    def _mark(self, relation: str, version_id: str) -> None:
+        self.client.update(f"INSERT DATA {{ {self._statement(relation, version_id)} }}")
+
+    def _unmark(self, relation: str, version_id: str) -> None:
+        self.client.update(f"DELETE DATA {{ {self._statement(relation, version_id)} }}")
+
+    def _statement(self, relation: str, version_id: str) -> str:
+        return f'GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> <{relation}> "{version_id}" }}'
+
+    def _drop(self, version_id: str, relation: str) -> None:
+        """Graph first, then the mark, then the files: whatever stops midway is still known next time."""
+        self.client.update(drop_graph(self.graph_of(version_id)))
+        self._unmark(relation, version_id)
+        shutil.rmtree(self.versions_dir / version_id, ignore_errors=True)
+
+    def _drop_leftovers(self) -> None:
+        """What killed builds left (the lock proves none is running): their graphs, marks and files."""
+        for version_id in self._pointed(LOADING):
+            self._drop(version_id, LOADING)
+        kept = set(self._pointed(PUBLISHED))
+        for path in self.versions_dir.iterdir():
+            if path.is_dir() and path.name not in kept:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def _prune(self, keep: int, current: str) -> None:
+        published = self._pointed(PUBLISHED)
+        for version_id in published[:-keep]:
+            if version_id != current:
+                self._drop(version_id, PUBLISHED)
+
+    def _take_lock(self) -> None:
+        handle = (self.files / "build.lock").open("w")
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise BuildInProgress(f"another build is publishing {self.name!r} to the {self.client.origin}; "
+                                  "wait for it to end") from None
+        self._lock = handle
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None

@@ -1,0 +1,58 @@
+"""A version's statements in a remote SPARQL store: one named graph, read over the SPARQL 1.1 Protocol.
+
+Queries are scoped to the version by the protocol's dataset parameters (`default-graph-uri` is the
+version's graph, and no named graph is visible, as in the embedded store). Answers come back as
+SPARQL XML or N-Triples and are parsed by pyoxigraph, so callers get the same objects as from
+the embedded store.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from publisher.errors import StoreUnavailable
+from publisher.store.binding import bind
+from publisher.store.dialects import fix_ntriples, fix_results, timeout_params
+from publisher.store.graph import Substitutions
+from publisher.store.sparql_client import SparqlClient, query_form
+from publisher.terms import PREFIXES
+
+RESULTS_XML = "application/sparql-results+xml"
+NTRIPLES = "application/n-triples"
+
+
+class RemoteGraph:
+    def __init__(self, client: SparqlClient, graph: str, no_named_graph: str) -> None:
+        self.client = client
+        self.graph = graph
+        self._dataset = [("default-graph-uri", graph), ("named-graph-uri", no_named_graph)]
+        self.dialect = client.endpoints.dialect
+
+    def query(self, sparql: str, base: str | None = None, substitutions: Substitutions | None = None,
+              *, timeout: float | None = None) -> Any:
+        """As `EmbeddedGraph.query`; `timeout` (seconds) ends the wait with StoreTimeout."""
+        form = query_form(sparql)
+        text = bind(sparql, base, substitutions, form)
+        graph_answer = form in ("CONSTRUCT", "DESCRIBE")
+        params = self._dataset + timeout_params(self.dialect, timeout)
+        answer = self.client.query(text, NTRIPLES if graph_answer else RESULTS_XML, params, timeout)
+        try:
+            if graph_answer:
+                return list(ox.parse(fix_ntriples(self.dialect, answer), ox.RdfFormat.N_TRIPLES))
+            return ox.parse_query_results(fix_results(self.dialect, answer), ox.QueryResultsFormat.XML)
+        except (SyntaxError, ValueError) as problem:
+            raise StoreUnavailable(f"the {self.client.origin} sent an answer that cannot be read: {problem}") from None
+
+    def __len__(self) -> int:
+        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(solutions))["n"].value)
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+        plain = io.BytesIO()
+        self.client.read_graph(self.graph, plain)
+        text = fix_ntriples(self.dialect, plain.getvalue())
+        ox.serialize(ox.parse(text, ox.RdfFormat.N_TRIPLES), out, fmt,
+                     prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)

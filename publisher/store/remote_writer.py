@@ -1,0 +1,112 @@
+"""Preparing a version in a remote store: its statements go into the version's own named graph by
+the Graph Store HTTP Protocol, in batches posted from background threads while the build keeps
+mapping; its files (ledger, entities, the loaded text, the manifest) go to the shared files directory.
+
+Each batch is a document of its own: blank node labels do not carry across batches (the mapping
+writes none).
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import threading
+from pathlib import Path
+from typing import IO
+
+from publisher.errors import PublisherError
+from publisher.store.dialects import drop_graph
+from publisher.store.ledger import Manifest
+from publisher.store.sparql_client import SparqlClient
+from publisher.store.version import VersionFiles
+
+# Measured against Virtuoso 7.2 on 2 cores (docs/benchmarks.md, "Remote store"): larger batches
+# gain nothing, and more posts at once only queue inside the store.
+BATCH_BYTES = 4 << 20
+CONCURRENT_POSTS = 2
+
+
+class RemoteVersionWriter(VersionFiles):
+    def __init__(self, path: Path, client: SparqlClient, graph: str) -> None:
+        super().__init__(path)
+        self.client = client
+        self.graph = graph
+
+    def load(self, ntriples: bytes | str) -> None:
+        data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
+        if data.strip():
+            self.client.post_graph(self.graph, data)
+        self._keep_copy(data)
+
+    def stream(self) -> RemoteLoadStream:
+        return RemoteLoadStream(self.client, self.graph, self.loaded_copy.open("ab"))
+
+    def reset(self) -> None:
+        self.client.update(drop_graph(self.graph))
+        self.loaded_copy.unlink(missing_ok=True)
+
+    def count(self) -> int:
+        answer = self.client.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.graph}> {{ ?s ?p ?o }} }}",
+                                   "text/csv", (), timeout=600)
+        lines = answer.decode("utf-8").split()
+        try:
+            return int(lines[1].strip('"'))
+        except (IndexError, ValueError):
+            raise PublisherError(f"the {self.client.origin} did not count the statements: {answer[:200]!r}") from None
+
+    def finish(self, manifest: Manifest) -> None:
+        """The manifest marks the files complete; the store commits the version by switching its pointer."""
+        self._write_manifest(manifest)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.client.update(drop_graph(self.graph))
+
+
+class RemoteLoadStream:
+    """N-Triples written here are kept in the loaded copy and cut, at line ends, into batches that
+    `CONCURRENT_POSTS` threads post while the caller keeps writing."""
+
+    def __init__(self, client: SparqlClient, graph: str, copy: IO[bytes]) -> None:
+        self.client, self.graph, self.copy = client, graph, copy
+        self.pending = bytearray()
+        self.batches: queue.Queue[bytes | None] = queue.Queue(maxsize=CONCURRENT_POSTS)
+        self.error: BaseException | None = None
+        self.posters = [threading.Thread(target=self._post, name=f"gsp-post-{i}", daemon=True)
+                        for i in range(CONCURRENT_POSTS)]
+        for poster in self.posters:
+            poster.start()
+
+    def write(self, data: bytes) -> None:
+        self.copy.write(data)
+        self.pending += data
+        if len(self.pending) >= BATCH_BYTES:
+            cut = self.pending.rfind(b"\n") + 1
+            self._send(bytes(self.pending[:cut]))
+            del self.pending[:cut]
+
+    def close(self) -> None:
+        """Post the rest, wait for every post to end; raise what a post met."""
+        if self.pending.strip():
+            self._send(bytes(self.pending))
+        self.pending.clear()
+        for _ in self.posters:
+            self.batches.put(None)
+        for poster in self.posters:
+            poster.join()
+        self.copy.close()
+        if self.error is not None:
+            raise self.error
+
+    def _send(self, batch: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)  # waits while every poster is busy: memory stays bounded
+
+    def _post(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is None:
+                try:
+                    self.client.post_graph(self.graph, batch)
+                except (PublisherError, SyntaxError) as problem:
+                    self.error = problem

@@ -1,0 +1,259 @@
+"""The store contract on every backend (PUBLISHER_TEST_STORE): publishing is atomic for readers, a
+killed build leaves the old version served and the next one cleans up, old versions are pruned; and
+what only a remote store has: its credentials, its errors, its query parameters."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from publisher import named_queries
+from publisher.build import build
+from publisher.cli import main
+from publisher.demo import write_demo_data
+from publisher.errors import StoreTimeout, StoreUnavailable
+from publisher.settings import Settings
+from publisher.store import open_store
+from publisher.store.binding import bind
+from publisher.store.sparql_client import query_form
+from publisher.store.version import PublishedVersion
+
+from .conftest import BASE, DATA, remote_server, store_settings
+
+VIDEOS = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a <http://schema.org/VideoObject> }"
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def number(version: PublishedVersion, sparql: str) -> int:
+    return int(next(iter(version.query(sparql)))["n"].value)
+
+
+def publisher(settings: Settings, *argv: str) -> subprocess.Popen[bytes]:
+    """`publisher …` in a process of its own, on the test's store (settings in the environment); what
+    it says goes to rejects.jsonl's folder, in publisher.log."""
+    env = {**os.environ, **{"PUBLISHER_" + k.upper(): str(v) for k, v in asdict(settings).items()}}
+    with (Path(settings.rejects).parent / "publisher.log").open("wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "publisher", *argv, "--quiet"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
+
+
+def version_dirs(settings: Settings) -> set[str]:
+    files = Path(settings.store_files if settings.remote_store else settings.store) / "versions"
+    return {p.name for p in files.iterdir()} if files.is_dir() else set()
+
+
+def store_graphs(settings: Settings) -> set[str]:
+    """The graphs the test's catalogue holds in the remote store (none for the embedded store)."""
+    if not settings.remote_store:
+        return set()
+    from publisher.store.remote import RemoteStore
+
+    store = RemoteStore(settings)
+    answer = store.client.query(
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "urn:x-publisher:{settings.store_name}:")) }}',
+        "application/sparql-results+xml", (), 30)
+    return {row["g"].value for row in ox.parse_query_results(answer, ox.QueryResultsFormat.XML)}
+
+
+def expected_graphs(settings: Settings, versions: set[str]) -> set[str]:
+    if not settings.remote_store:
+        return set()
+    prefix = f"urn:x-publisher:{settings.store_name}:"
+    return {prefix + "pointer"} | {f"{prefix}version:{v}" for v in versions}
+
+
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("catalogues")
+    write_demo_data(folder / "small", 200, seed=1)
+    write_demo_data(folder / "large", 3000, seed=2)
+    return folder / "small", folder / "large"
+
+
+@pytest.mark.slow
+def test_readers_see_the_old_version_or_the_new_one_whole(settings: Settings, catalogues: tuple[Path, Path]):
+    small, large = catalogues
+    assert build([small], settings, now="2026-01-01T00:00:00Z").exit_code == 0
+    store = open_store(settings)
+    old = store.current()
+    assert old is not None and number(old, VIDEOS) == 200
+    seen: dict[str, tuple[int, int]] = {}
+    mixed: list[str] = []
+
+    def read_until(done: threading.Event) -> None:
+        reader = open_store(settings)  # a reader of its own, as in another web process
+        while not done.is_set():
+            version = reader.open(reader.pointer() or "")
+            videos, triples = number(version, VIDEOS), number(version, TRIPLES)
+            seen[version.id] = (videos, triples)
+            if triples != version.manifest.triples or videos != version.manifest.counts["VideoObject"]:
+                mixed.append(f"{version.id}: {videos} videos, {triples} triples")
+
+    done = threading.Event()
+    reader = threading.Thread(target=read_until, args=(done,))
+    reader.start()
+    try:
+        process = publisher(replace(settings, workers=2), "build", str(large), "--full")
+        assert process.wait(300) == 0, (Path(settings.rejects).parent / "publisher.log").read_text()
+        time.sleep(0.5)  # the reader's next rounds see the new pointer
+    finally:
+        done.set()
+        reader.join()
+    new = store.current()
+    assert new is not None and new.id != old.id
+    assert not mixed
+    assert set(seen) == {old.id, new.id}
+    assert seen[new.id][0] == 3000
+
+
+@pytest.mark.slow
+def test_a_build_killed_midway_leaves_the_old_version_and_the_next_build_cleans_up(
+        settings: Settings, catalogues: tuple[Path, Path]):
+    small, large = catalogues
+    assert build([small], settings).exit_code == 0
+    before = open_store(settings).current()
+    assert before is not None
+    process = publisher(replace(settings, workers=2), "build", str(large), "--full")
+    deadline = time.monotonic() + 60
+    while len(version_dirs(settings)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)  # well inside mapping and loading
+    assert process.poll() is None, "the build ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    after = open_store(settings).current()
+    assert after is not None and after.id == before.id and number(after, VIDEOS) == 200
+    assert len(version_dirs(settings)) == 2  # the killed build's files are still there…
+    assert build([small], settings).exit_code == 0  # …until the next build, which cleans up and publishes
+    kept = version_dirs(settings)
+    assert len(kept) == settings.keep_versions and before.id in kept
+    assert store_graphs(settings) == expected_graphs(settings, kept)
+
+
+def test_versions_beyond_keep_are_dropped_graphs_and_files(tmp_path: Path, settings: Settings):
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"id": "a", "title": "A", "speakers": "RIVAL Madina"}) + "\n", encoding="utf-8")
+    published = [build([source], settings).version for _ in range(4)]
+    kept = version_dirs(settings)
+    assert kept == set(published[-settings.keep_versions:])
+    assert open_store(settings).pointer() == published[-1]
+    assert store_graphs(settings) == expected_graphs(settings, kept)
+    with pytest.raises(StoreUnavailable):
+        open_store(settings).open(str(published[0]))
+
+
+# --- query parameters: what pyoxigraph's substitutions give, as query text for any store ----------
+
+TRICKY = [
+    ("SELECT ?person ?o WHERE { ?person ?p ?o FILTER(!BOUND(?person)) }", "person"),
+    ("SELECT ?person ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?person ?p ?o } } }", "person"),
+    ("SELECT ?person ?n WHERE { { SELECT ?person (COUNT(*) AS ?n) WHERE { ?person ?p ?o } GROUP BY ?person } }", "person"),
+    ("SELECT ?person ?name WHERE { { ?x <http://schema.org/name> ?name FILTER(?x = ?person) } }", "person"),
+    ("SELECT ?person ?o WHERE { ?s ?p ?o MINUS { ?person ?p ?o } } ORDER BY ?o LIMIT 5", "person"),
+    ("SELECT * WHERE { ?person <http://schema.org/name> ?name } # a } in a comment", "person"),
+    ("ASK { ?person <http://schema.org/name> \"Madina Rival\" }", "person"),
+    ("CONSTRUCT { ?person ?p ?o } WHERE { ?person ?p ?o }", "person"),
+    ("DESCRIBE ?person", "person"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    folder = tmp_path_factory.mktemp("sample")
+    settings = Settings(store=str(folder / "store"), base=BASE, rejects=str(folder / "r.jsonl"), workers=1)
+    assert build([DATA], settings).exit_code == 0
+    store = ox.Store()
+    dump = next((folder / "store" / "versions").iterdir()) / "dumps" / "catalogue.nt.gz"
+    store.load(gzip.decompress(dump.read_bytes()), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def answers(results: Any) -> Any:
+    if isinstance(results, ox.QueryBoolean):
+        return bool(results)
+    if isinstance(results, ox.QuerySolutions):
+        names = [v.value for v in results.variables]
+        return sorted(tuple(str(row[n]) for n in names) for row in results)
+    return sorted(str(t) for t in results)
+
+
+QUESTIONS = {name: q.sparql for name, q in named_queries.load_queries().items()}
+
+
+@pytest.mark.parametrize("sparql", list(QUESTIONS.values()) + [q for q, _ in TRICKY],
+                         ids=list(QUESTIONS) + [f"tricky-{i}" for i in range(len(TRICKY))])
+def test_bound_query_text_answers_as_substitutions_do(sample_store: ox.Store, sparql: str):
+    given = named_queries.header_defaults(sparql, BASE) if "# param:" in sparql or "# title:" in sparql else {
+        ox.Variable("person"): ox.NamedNode(BASE + "person/rival-madina")}
+    with_substitutions = sample_store.query(sparql, base_iri=BASE, substitutions=given)
+    as_text = sample_store.query(bind(sparql, BASE, given, query_form(sparql)))
+    assert answers(as_text) == answers(with_substitutions)
+
+
+def test_a_value_is_never_query_text(sample_store: ox.Store):
+    evil = ox.Literal('x" } } ; DROP ALL ; SELECT * { ?s ?p "')
+    text = bind("SELECT ?name WHERE { ?p <http://schema.org/name> ?name }", None, {ox.Variable("name"): evil}, "SELECT")
+    assert list(sample_store.query(text)) == []
+    assert str(evil) in text
+
+
+# --- what a remote store adds: its errors, its timeout, its credentials --------------------------
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_an_unreachable_store_is_unavailable_and_named(tmp_path: Path):
+    server = remote_server()
+    closed = server.url.rsplit(":", 1)[0] + ":9/"
+    settings = Settings(**{**store_settings(tmp_path), "store": closed})
+    with pytest.raises(StoreUnavailable, match="127.0.0.1:9") as raised:
+        open_store(settings).pointer()
+    assert not server.password or server.password not in str(raised.value)
+    result = CliRunner().invoke(main, ["query", "--store", closed, "ASK {}"])
+    assert result.exit_code == 3 and "127.0.0.1:9" in result.output
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_the_store_s_syntax_error_and_timeout(settings: Settings):
+    assert build([DATA], settings).exit_code == 0
+    version = open_store(settings).current()
+    assert version is not None
+    with pytest.raises(SyntaxError):
+        version.query("SELECT * WHERE { ?s ?p }")
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    start = time.monotonic()
+    with pytest.raises(StoreTimeout):
+        version.graph.query(endless, timeout=0.5)  # type: ignore[call-arg]
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.backends("virtuoso")
+def test_writes_need_the_right_credentials(tmp_path: Path, settings: Settings):
+    wrong = replace(settings, store_password="not-the-password-4f1c")
+    assert "not-the-password-4f1c" not in repr(wrong)
+    with pytest.raises(StoreUnavailable, match="refused the user 'dba'") as raised:
+        build([DATA], wrong)
+    assert settings.store.split("//")[1].rstrip("/") in str(raised.value)
+    assert "not-the-password-4f1c" not in str(raised.value)
+    anonymous = replace(settings, store_user="", store_password="")
+    with pytest.raises(StoreUnavailable, match="anonymous"):
+        build([DATA], anonymous)
+    env = {"PUBLISHER_STORE_PASSWORD": "not-the-password-4f1c"}
+    result = CliRunner().invoke(main, ["build", str(DATA), "--store", settings.store], env=env)
+    assert result.exit_code == 3 and "refused the user 'dba'" in result.output
+    assert "not-the-password-4f1c" not in result.output
+    help_text = CliRunner().invoke(main, ["build", "--help"], env=env).output
+    assert "not-the-password-4f1c" not in help_text
+    assert build([DATA], settings).exit_code == 0  # the right password publishes
