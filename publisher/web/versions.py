@@ -16,7 +16,7 @@ from publisher.web.errors import NothingPublished
 
 class Versions:
     def __init__(self, settings: Settings) -> None:
-        self.store: Store = open_store(settings.store)
+        self.store: Store = open_store(settings)
         self._opened: dict[str, PublishedVersion] = {}
         self._lock = threading.Lock()
 
