@@ -98,6 +98,9 @@ def build(
         _apply(catalogue, read, now, report)
         clock.lap(report, "apply")
         _publish(catalogue, settings, writer, now, report, clock, on_progress)
+        if writer is not None:  # before the switch: readers never see a version without its dumps
+            write_dumps(store.open(writer.path.name))
+            clock.lap(report, "dumps")
         version = store.commit(writer, settings.keep_versions) if writer is not None else None
     except BaseException:
         if writer is not None:
@@ -108,10 +111,8 @@ def build(
     rejects = Path(settings.rejects)
     if report.rejections or rejects.exists():  # an earlier run's rejects must not look current
         write_rejects(rejects, report.rejections)
-    if version is not None:  # published: readers see it now; its dumps follow
+    if version is not None:
         report.version = version.id
-        write_dumps(version)
-        clock.lap(report, "dumps")
     return report
 
 

@@ -10,10 +10,9 @@ Reading 4 M triples back out of RocksDB costs 17 s (each term is looked up in th
 string table), so the dumps start from the N-Triples text the build loaded, kept beside the
 store while it loads (`VersionWriter.loaded_copy`); the store is read only when that text held
 a statement twice. Turtle and JSON-LD are parsed from it; the three run in processes of their own.
-The build writes them right after it has switched `current` to the new version (the graph is
-published first; its dumps follow seconds later). The files are written in `dumps.partial/`
-and renamed into place last, so a killed build never leaves a partial dump in sight; until
-they are there, /dataset lists no dump for that version.
+The build writes them just before it switches `current` to the new version, so that a version
+is whole when readers first see it. The files are written in `dumps.partial/` and renamed into
+place last, so a killed build never leaves a partial dump in sight.
 """
 
 from __future__ import annotations

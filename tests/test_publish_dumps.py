@@ -119,9 +119,9 @@ KILL_WHILE_DUMPING = textwrap.dedent(
 )
 
 
-def test_a_build_killed_while_dumping_publishes_no_partial_dump(tmp_path: Path):
-    """The graph is published first and its dumps follow: a kill in between leaves the new
-    version answering with no dump listed (never a partial one), and the next build dumps."""
+def test_a_build_killed_while_dumping_leaves_the_previous_version_whole(tmp_path: Path):
+    """The dumps are written before the switch: a kill while dumping leaves the previous version
+    answering with its own dumps (never a version without them), and the next build publishes."""
     settings = Settings(**store_settings(tmp_path), base="http://example.org/", rejects=str(tmp_path / "r.jsonl"), workers=1)
     assert build([DATA], settings).exit_code == 0
     before = current_dir(settings)
@@ -130,12 +130,11 @@ def test_a_build_killed_while_dumping_publishes_no_partial_dump(tmp_path: Path):
         capture_output=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
-    killed = current_dir(settings)
-    assert killed != before and (killed / "manifest.json").exists()
-    assert (killed / (DUMPS_DIR + ".partial")).is_dir()  # it died where it was meant to
-    assert read_index(killed) == [] and not (killed / DUMPS_DIR).exists()
+    assert current_dir(settings) == before and len(read_index(before)) == 4
+    partial = [p for p in before.parent.iterdir() if (p / (DUMPS_DIR + ".partial")).is_dir()]
+    assert len(partial) == 1 and partial[0] != before  # it died where it was meant to, in the version it was building
     assert build([DATA], settings).exit_code == 0
-    assert len(read_index(current_dir(settings))) == 4
+    assert current_dir(settings) != before and len(read_index(current_dir(settings))) == 4
 
 
 def test_a_statement_loaded_twice_is_dumped_once(tmp_path: Path):
