@@ -51,8 +51,8 @@ def check_base(settings: Settings, base: str) -> None:
 def print_results(results: Any, fmt: str, out: IO[str]) -> None:
     if isinstance(results, ox.QueryBoolean):
         out.write(("true" if bool(results) else "false") + "\n")
-    elif isinstance(results, ox.QueryTriples):
-        out.write(bytes(results.serialize(format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"))
+    elif not isinstance(results, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE: triples, from any store
+        out.write(bytes(ox.serialize(results, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"))
     elif fmt == "table":
         _table(results, out)
     else:

@@ -14,6 +14,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from openapi_spec_validator import validate
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from publisher.cli import main
 from publisher.named_queries import QUERIES, load_queries, run_named
@@ -149,3 +151,13 @@ def test_the_command_line_runs_the_same_question(live_server: LiveServer):
                                        "--format", "json"], env=store)
     assert result.exit_code == 0, result.output
     assert rows_of_json(result.output.encode()) == rows_of_json(api(live_server, "co-speakers", given).body)
+
+
+def test_the_command_line_prints_a_construct_as_the_endpoint_answers_it(live_server: LiveServer):
+    query = "CONSTRUCT { ?p <http://schema.org/name> ?n } WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?n }"
+    store = {s.env: str(getattr(live_server.settings, s.name)) for s in SETTINGS if s.name.startswith("store")}
+    result = CliRunner().invoke(main, ["query", query], env=store)
+    assert result.exit_code == 0, result.output
+    reply = live_server.get("/sparql?" + urlencode({"query": query}), "text/turtle")
+    printed = Graph().parse(data=result.output, format="turtle")
+    assert len(printed) > 5 and isomorphic(printed, Graph().parse(data=reply.body, format="turtle"))
