@@ -15,6 +15,7 @@ Service Description to an RDF client and the query page to a browser.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, request
@@ -42,6 +43,7 @@ PREFLIGHT = {
     "Access-Control-Expose-Headers": engine.EXPOSED,
     "Access-Control-Max-Age": "86400",
 }
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an absolute IRI starts with its scheme (http:, urn:)
 _SOLUTIONS = [t for f in RESULT_FORMATS if not f.for_graphs for t in (f.media_type, *f.aliases)]
 _GRAPHS = [t for f in RESULT_FORMATS if f.for_graphs for t in (f.media_type, *f.aliases)]
 _BY_TYPE = {(t, f.for_graphs): f.name for f in RESULT_FORMATS for t in (f.media_type, *f.aliases)}
@@ -143,7 +145,7 @@ def _graphs(iris: list[str], default_name: str | None = None) -> tuple[str, ...]
     if not iris:
         return None
     for iri in iris:
-        if "://" not in iri or any(c in iri for c in ' <>"{}|\\^`'):
+        if not _SCHEME.match(iri) or any(c in iri for c in ' <>"{}|\\^`'):
             raise UsageError(f"a graph must be named by an absolute IRI, not {iri!r}")
     return tuple("" if iri == default_name else iri for iri in iris)
 
