@@ -99,6 +99,10 @@ VIRTUOSO_GAPS = {
     "tests/test_queries.py::test_each_example_runs[long-talks]": _DURATION_CAST,
     "tests/test_queries.py::test_a_library_file_run_as_is_answers_its_default_question[long-talks]": _DURATION_CAST,
     "tests/test_queries.py::test_generated_sub_organizations": _LONG_STRINGS,
+    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[institutions-of-video]":
+        _ORDER_BY_AGGREGATE,
+    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[related-talks]": _AGGREGATE_ALIAS,
+    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[long-talks]": _DURATION_CAST,
 }
 
 
