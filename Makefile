@@ -1,4 +1,6 @@
-# make run: create .venv, install, build data/, show two answers and serve it.   make test: the whole suite.
+# make run: create .venv, install, build data/, show two answers and serve it.
+# make test: the whole suite on the embedded store, then the store, web, SPARQL, OAI-PMH and reconciliation
+# tests on an Oxigraph server and on Virtuoso (make test-backends; the tests start both on 127.0.0.1).
 # make clients: the SPARQL clients the suite runs (Comunica, tests/clients); make test installs them when npm is there.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +14,15 @@ CLIENTS = tests/clients
 CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
 NPM    := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install clients run test lint bench bench-web bench-queries yasgui clean
+.PHONY: install clients run test test-backends lint bench bench-web bench-queries bench-remote yasgui clean
+
+# The modules that run again on each remote store (PUBLISHER_TEST_STORE); tests about the embedded
+# store's own layout are marked embedded_only there.
+BACKEND_TESTS = tests/test_remote_store.py tests/test_build.py tests/test_publish_dumps.py tests/test_dumps.py \
+	tests/test_queries.py tests/test_pages.py tests/test_negotiation.py tests/test_http.py tests/test_dataset_web.py \
+	tests/test_representation_cache.py tests/test_serve.py tests/test_changes.py tests/test_api.py \
+	tests/test_sparql_protocol.py tests/test_sparql_limits.py tests/test_sparql_clients.py tests/test_query_ui.py \
+	tests/test_oai.py tests/test_oai_harvest.py tests/test_reconcile.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +51,11 @@ run: install
 
 test: install $(if $(NPM),clients)
 	$(BIN)/pytest -q
+	$(MAKE) test-backends
+
+test-backends: install
+	PUBLISHER_TEST_STORE=oxigraph $(BIN)/pytest -q $(BACKEND_TESTS)
+	PUBLISHER_TEST_STORE=virtuoso $(BIN)/pytest -q $(BACKEND_TESTS)
 
 lint: install
 	$(BIN)/ruff check publisher tests benchmarks
@@ -62,6 +77,9 @@ yasgui:  # the query UI's two built files from npm (see publisher/web/static/yas
 bench-queries: install  # raw pyoxigraph on disk and in memory; --server / --rdflib-endpoint add columns
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/query_bench.py
+
+bench-remote: install  # 100k videos to Virtuoso beside the embedded store (virtuoso-opensource installed)
+	$(BIN)/python benchmarks/remote_bench.py --videos 100000 --questions --tune
 
 clean:
 	rm -rf $(VENV) var build *.egg-info $(CLIENTS)/node_modules

@@ -101,7 +101,8 @@ def tune(server: Server, embedded: PublishedVersion) -> str:
     text = gzip.decompress((embedded.path / "dumps" / "catalogue.nt.gz").read_bytes())
     lines = ["| batch (MB) | concurrent posts | seconds | triples/s |", "| ---: | ---: | ---: | ---: |"]
     triples = text.count(b"\n")
-    for batch_mb, posts in ((1, 2), (4, 1), (4, 2), (4, 4), (16, 2)):
+    # One post at a time: two at once into one graph can hang on each other's locks in Virtuoso 7.2.
+    for batch_mb, posts in ((1, 1), (4, 1), (16, 1)):
         graph = f"urn:x-bench:tune:{batch_mb}:{posts}"
         batches = _cut(text, batch_mb << 20)
         start = time.perf_counter()

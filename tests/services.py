@@ -84,13 +84,14 @@ def oxigraph_server(directory: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def virtuoso_server(directory: Path, buffers: int = 20000) -> Iterator[Server]:
-    """`buffers`: Virtuoso's page cache in 8 kB pages (20000 = 160 MB, enough for the tests)."""
+def virtuoso_server(directory: Path, buffers: int = 20000, max_rows: int = 1000000) -> Iterator[Server]:
+    """`buffers`: Virtuoso's page cache in 8 kB pages (20000 = 160 MB, enough for the tests);
+    `max_rows`: its ResultSetMaxRows, the longest answer it gives."""
     binary = virtuoso_binary()
     assert binary is not None, "virtuoso-t is not installed: apt-get install -y virtuoso-opensource"
     directory.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
-    (directory / "virtuoso.ini").write_text(_virtuoso_ini(directory, sql_port, http_port, buffers), encoding="utf-8")
+    (directory / "virtuoso.ini").write_text(_virtuoso_ini(directory, sql_port, http_port, buffers, max_rows), encoding="utf-8")
     log = (directory / "virtuoso.out").open("wb")
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
                                cwd=directory, stdout=log, stderr=subprocess.STDOUT)
@@ -105,7 +106,7 @@ def virtuoso_server(directory: Path, buffers: int = 20000) -> Iterator[Server]:
         log.close()
 
 
-def _virtuoso_ini(directory: Path, sql_port: int, http_port: int, buffers: int) -> str:
+def _virtuoso_ini(directory: Path, sql_port: int, http_port: int, buffers: int, max_rows: int) -> str:
     db = directory / "db"
     db.mkdir(exist_ok=True)
     return f"""[Database]
@@ -150,7 +151,7 @@ Charset = UTF-8
 EnabledGzipContent = 0
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 120
 MaxQueryCostEstimationTime = 0
 DefaultQuery = ASK {{}}

@@ -28,10 +28,13 @@ from publisher.errors import StoreTimeout, StoreUnavailable
 from publisher.settings import Settings
 from publisher.store import open_store
 from publisher.store.binding import bind
-from publisher.store.sparql_client import query_form
+from publisher.store.dialects import endpoints
+from publisher.store.remote_graph import RemoteGraph
+from publisher.store.sparql_client import SparqlClient, query_form
 from publisher.store.version import PublishedVersion
 
 from .conftest import BASE, DATA, remote_server, store_settings
+from .services import virtuoso_server
 
 VIDEOS = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a <http://schema.org/VideoObject> }"
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -257,3 +260,12 @@ def test_writes_need_the_right_credentials(tmp_path: Path, settings: Settings):
     help_text = CliRunner().invoke(main, ["build", "--help"], env=env).output
     assert "not-the-password-4f1c" not in help_text
     assert build([DATA], settings).exit_code == 0  # the right password publishes
+
+
+@pytest.mark.backends("virtuoso")
+def test_an_answer_the_store_cut_is_an_error_not_a_shorter_answer(tmp_path: Path):
+    with virtuoso_server(tmp_path / "virtuoso", max_rows=5) as server:
+        graph = RemoteGraph(SparqlClient(endpoints(server.url)), "http://www.openlinksw.com/schemas/virtrdf#", "urn:x:none")
+        assert len(list(graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 4"))) == 4  # at the limit, Virtuoso cannot tell
+        with pytest.raises(StoreUnavailable, match="cut its answer at 5 rows"):
+            graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 6")

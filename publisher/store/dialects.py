@@ -28,6 +28,8 @@ class Endpoints:
     update: str  # SPARQL 1.1 Protocol, updates (credentials needed)
     graph_store: str  # Graph Store HTTP Protocol, writes (credentials needed); `?graph=<iri>` is appended
     graph_read: str  # Graph Store HTTP Protocol, anonymous reads
+    # Graph Store posts at once into one graph: Virtuoso 7.2 can hang two of them on each other's locks.
+    concurrent_posts: int = 2
 
     @property
     def origin(self) -> str:
@@ -52,7 +54,7 @@ def endpoints(store: str, update_url: str = "", gsp_url: str = "") -> Endpoints:
                          urljoin(root, "store"))
     if dialect == "virtuoso":
         return Endpoints(dialect, urljoin(root, "sparql"), urljoin(root, "sparql-auth"),
-                         urljoin(root, "sparql-graph-crud-auth"), urljoin(root, "sparql-graph-crud"))
+                         urljoin(root, "sparql-graph-crud-auth"), urljoin(root, "sparql-graph-crud"), concurrent_posts=1)
     if dialect == "sparql":
         if not update_url or not gsp_url:
             raise UsageError("--store sparql+http://…: give the store's update and Graph Store endpoints too "

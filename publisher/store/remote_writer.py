@@ -20,10 +20,9 @@ from publisher.store.ledger import Manifest
 from publisher.store.sparql_client import SparqlClient
 from publisher.store.version import VersionFiles
 
-# Measured against Virtuoso 7.2 on 2 cores (docs/benchmarks.md, "Remote store"): larger batches
-# gain nothing, and more posts at once only queue inside the store.
+# Measured against Virtuoso 7.2 on 2 cores (docs/benchmarks.md, "Remote store"). How many posts go
+# at once is the store's (Endpoints.concurrent_posts).
 BATCH_BYTES = 4 << 20
-CONCURRENT_POSTS = 2
 
 
 class RemoteVersionWriter(VersionFiles):
@@ -65,15 +64,15 @@ class RemoteVersionWriter(VersionFiles):
 
 class RemoteLoadStream:
     """N-Triples written here are kept in the loaded copy and cut, at line ends, into batches that
-    `CONCURRENT_POSTS` threads post while the caller keeps writing."""
+    background threads post while the caller keeps writing."""
 
     def __init__(self, client: SparqlClient, graph: str, copy: IO[bytes]) -> None:
         self.client, self.graph, self.copy = client, graph, copy
         self.pending = bytearray()
-        self.batches: queue.Queue[bytes | None] = queue.Queue(maxsize=CONCURRENT_POSTS)
+        posts = client.endpoints.concurrent_posts
+        self.batches: queue.Queue[bytes | None] = queue.Queue(maxsize=posts)
         self.error: BaseException | None = None
-        self.posters = [threading.Thread(target=self._post, name=f"gsp-post-{i}", daemon=True)
-                        for i in range(CONCURRENT_POSTS)]
+        self.posters = [threading.Thread(target=self._post, name=f"gsp-post-{i}", daemon=True) for i in range(posts)]
         for poster in self.posters:
             poster.start()
 

@@ -24,6 +24,7 @@ from publisher.store.dialects import Endpoints
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
 _KEYWORD = re.compile(r"[A-Za-z]+")
 TIMED_OUT = "S1TAT"  # Virtuoso's SQL state for an "anytime" answer cut at MaxQueryExecutionTime
+MAX_ROWS = "X-SPARQL-MaxRows"  # Virtuoso's word that a SELECT answer reached ResultSetMaxRows (cut, or just that long)
 
 
 def query_form(sparql: str) -> str:
@@ -67,6 +68,9 @@ class SparqlClient:
             response = client.query().response
             if TIMED_OUT in (response.headers.get("X-SQL-State") or ""):
                 raise StoreTimeout(f"the {self.origin} stopped the query at its own time limit")
+            if cut := response.headers.get(MAX_ROWS):  # a partial answer is never passed on as whole
+                raise StoreUnavailable(f"the {self.origin} cut its answer at {cut} rows: raise its limit "
+                                       "(Virtuoso: [SPARQL] ResultSetMaxRows) above the longest answer asked for")
             return bytes(response.read())
 
     def update(self, sparql: str, timeout: float = 300) -> None:
