@@ -15,12 +15,13 @@ version's graph, with an empty set of named graphs).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyoxigraph as ox
 
 from publisher.errors import StoreTimeout
-from publisher.sparql.guard import without_dataset
+from publisher.sparql.guard import query_form, tokens, without_dataset
 from publisher.sparql.pool import QueryPool, QueryTimeout, timeout_message
 from publisher.sparql.results import Answer, NotAcceptable, write
 from publisher.sparql.worker import EMPTY, Failure, Job
@@ -35,6 +36,7 @@ def answer(version: PublishedVersion, pool: QueryPool, text: str, substitutions:
     checked = pool.run(Job(EMPTY, text, base, substitutions, default_graphs, named_graphs,
                            solutions_format, graph_format, row_limit))
     sent, had_dataset = without_dataset(text)
+    sent = at_most(sent, row_limit + 1)
     if isinstance(checked, Failure) or not reads_published(default_graphs, had_dataset):
         return checked
     try:
@@ -48,6 +50,44 @@ def answer(version: PublishedVersion, pool: QueryPool, text: str, substitutions:
         return Failure("syntax", f"the store cannot parse it: {str(problem).strip().splitlines()[0]}")
     except NotAcceptable as problem:
         return Failure("not-acceptable", str(problem))
+
+
+def at_most(text: str, rows: int) -> str:
+    """A SELECT with a LIMIT of at most `rows` solutions (its own, if lower), so that the store
+    sends no more than the row limit needs, and knows to stop; one more than the limit tells
+    that the answer was cut. Only for a text that parsed as SPARQL 1.1. Other forms are left
+    alone (a CONSTRUCT's limit counts solutions, not the distinct triples the row limit counts),
+    and so is a SELECT that sorts its answer."""
+    if query_form(text) != "SELECT":
+        return text
+    listed = list(tokens(text))
+    depth, last_group_end, values_at = 0, None, None
+    for position, token in enumerate(listed):
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth == 0 and values_at is None:
+                last_group_end = position
+        elif depth == 0 and token.keyword == "VALUES" and last_group_end is not None:
+            values_at = position  # the query's trailing VALUES block, after its solution modifiers
+    if last_group_end is None:
+        return text
+    modifiers = listed[last_group_end + 1:values_at]
+    if any(t.keyword == "ORDER" for t in modifiers):
+        return text  # Virtuoso refuses to sort for a LIMIT above its MaxSortedTopRows (10,000 by default)
+    given = next((t for t in modifiers if t.keyword == "LIMIT"), None)
+    if given is not None:
+        number = _INTEGER.match(text, given.end)
+        assert number is not None, "LIMIT is followed by an integer in a query that parsed"
+        if int(number.group(1)) <= rows:
+            return text
+        return f"{text[:number.start(1)]}{rows}{text[number.end(1):]}"
+    end = listed[values_at].start if values_at is not None else len(text)
+    return f"{text[:end]}\nLIMIT {rows}\n{text[end:]}"
+
+
+_INTEGER = re.compile(r"\s*(\d+)")
 
 
 def reads_published(default_graphs: tuple[str, ...] | None, had_dataset: bool) -> bool:
