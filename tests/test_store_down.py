@@ -23,7 +23,7 @@ from publisher.settings import Settings
 from publisher.web import create_app
 from publisher.web.errors import STORE_UNAVAILABLE
 from tests import services
-from tests.conftest import DATA, TEST_STORE, LiveServer, Reply, _QuietHandler
+from tests.conftest import DATA, TEST_STORE, LiveServer, Reply, _QuietHandler, missing
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RECONCILE = urlencode({"queries": json.dumps({"q0": {"query": "RIVAL Madina", "type": "Person"}})})
@@ -76,7 +76,8 @@ def stoppable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveSe
     directory = tmp_path_factory.mktemp("store-down")
     start = services.virtuoso_server if TEST_STORE == "virtuoso" else services.oxigraph_server
     if (services.virtuoso_binary() if TEST_STORE == "virtuoso" else services.oxigraph_binary()) is None:
-        pytest.skip("no remote store to stop")
+        missing("virtuoso-t is not installed: apt-get install -y virtuoso-opensource" if TEST_STORE == "virtuoso"
+                else "oxigraph is not installed: pip install -e '.[test]'")
     with start(directory / "server") as store:
         yield from _serve(directory, store)
 
@@ -117,10 +118,6 @@ def _send(live: LiveServer, path: str, accept: str | None, body: bytes | None) -
     return live.request(path, {**headers, "Content-Type": "application/json"}, "POST", body)
 
 
-def _stop(store: services.Server) -> None:
-    store.stop()
-
-
 def _restart(store: services.Server) -> None:
     """The same server again, on the same port and database (what an operator's restart does)."""
     store.process = subprocess.Popen(store.process.args, cwd=store.directory,  # type: ignore[arg-type]
@@ -138,7 +135,7 @@ def test_503_while_the_store_is_down_then_answers_again(stoppable: tuple[LiveSer
     healthy = {(path, accept): _send(live, path, accept, body).status for _, path, accept, body in _requests()}
     assert all(status < 500 for status in healthy.values()), {k: s for k, s in healthy.items() if s >= 500}
 
-    _stop(store)
+    store.stop()
     try:
         for route, path, accept, body in _requests():
             reply = _send(live, path, accept, body)
