@@ -36,12 +36,11 @@ def answer(version: PublishedVersion, pool: QueryPool, text: str, substitutions:
     checked = pool.run(Job(EMPTY, text, base, substitutions, default_graphs, named_graphs,
                            solutions_format, graph_format, row_limit))
     sent, had_dataset = without_dataset(text)
-    sent = at_most(sent, row_limit + 1)
     if isinstance(checked, Failure) or not reads_published(default_graphs, had_dataset):
         return checked
     try:
-        result = version.graph.query(sent, base, {ox.Variable(name): term for name, term in substitutions} or None,
-                                     timeout=time_limit)  # type: ignore[call-arg]
+        bound = {ox.Variable(name): term for name, term in substitutions} or None
+        result = version.graph.query(at_most(sent, row_limit + 1), base, bound, timeout=time_limit)  # type: ignore[call-arg]
         return write(result, solutions_format, graph_format, row_limit)
     except StoreTimeout:
         raise QueryTimeout(timeout_message(time_limit)) from None
