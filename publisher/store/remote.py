@@ -98,6 +98,7 @@ class RemoteStore:
             WHERE {{ {g} {{ {this} <{LOADING}> "{version_id}" OPTIONAL {{ {this} <{CURRENT}> ?old }} }} }}""")
         if self.pointer() != version_id:
             raise PublisherError(f"the {self.client.origin} did not switch {self.name!r} to version {version_id}")
+        self._forget_leftovers(version_id)
         self._prune(keep, version_id)
         self._release_lock()
         return self.open(version_id)
@@ -135,13 +136,20 @@ class RemoteStore:
         shutil.rmtree(self.versions_dir / version_id, ignore_errors=True)
 
     def _drop_leftovers(self) -> None:
-        """What killed builds left (the lock proves none is running): their graphs, marks and files."""
+        """What killed builds left (the lock proves none is running): their graphs and files. Their
+        marks stay until the commit drops their graphs again: a killed build's last post may still
+        be going into the store after its process is gone."""
         for version_id in self._pointed(LOADING):
-            self._drop(version_id, LOADING)
+            self.client.update(drop_graph(self.graph_of(version_id)))
         kept = set(self._pointed(PUBLISHED))
         for path in self.versions_dir.iterdir():
             if path.is_dir() and path.name not in kept:
                 shutil.rmtree(path, ignore_errors=True)
+
+    def _forget_leftovers(self, current: str) -> None:
+        for version_id in self._pointed(LOADING):
+            if version_id != current:
+                self._drop(version_id, LOADING)
 
     def _prune(self, keep: int, current: str) -> None:
         published = self._pointed(PUBLISHED)
