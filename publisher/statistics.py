@@ -31,14 +31,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
 from itertools import product
 
 from publisher.entities import Registry
 from publisher.model import Record
-from publisher.terms import A, Iris, integer, iri, lit, typed
-
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+from publisher.terms import A, Iris, integer, iri, lit
 
 
 def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str]:
@@ -51,7 +48,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
-        "listedVideo", "listedRole", "fromPlace", "toPlace", "firstDay", "lastDay", "rowsBefore", "ownPlace",
+        "listedRole",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -62,9 +59,6 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
     out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
     out += _hundreds(iris, p, [videos[r.id] for r in longest])
-    dated = sorted((r for r in records if r.published), key=lambda r: (r.published or "", r.title, r.id))
-    out += _listed(p, f"{iris.base}statistics#published-", [videos[r.id] for r in dated], "listedVideo")
-    out += _days(iris, p, [r.published[:10] for r in dated if r.published])
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
     org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
@@ -140,13 +134,6 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
     out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
     out += _keywords(iris, p, forms)
-    keyword_lists: dict[str, list[Record]] = defaultdict(list)
-    for record in by_title:
-        for key in dict.fromkeys(keyword.lower() for keyword in record.keywords):
-            keyword_lists[key].append(record)
-    for n, key in enumerate(sorted(forms), start=1):
-        out += _listed(p, f"{iris.base}statistics#keyword-{n}-", [videos[r.id] for r in keyword_lists[key]], "listedVideo")
-    out += _same_lists(iris, p, reg, records, by_title)
     for key, spoken in appearances.items():
         roles = [iri(f"{iris.video(record_id)}#speaker-{n}") for *_, record_id, n in sorted(spoken)]
         out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
@@ -276,62 +263,6 @@ def _listed(p: dict[str, str], prefix: str, members: list[str], link: str) -> li
     """A list, one node per place (`{prefix}{place}`, from 1) giving its member: a question computes
     the IRIs of a page's places from `limit` and `offset` and looks each one up."""
     return [f"<{prefix}{place}> {p[link]} {member}" for place, member in enumerate(members, start=1)]
-
-
-def _same_lists(iris: Iris, p: dict[str, str], reg: Registry, records: Sequence[Record], by_title: list[Record]) -> list[str]:
-    """The talks of each theme and of each institution by title (`BASE statistics#theme-{slug}-{place}`,
-    `statistics#organization-{slug}-{place}`), and for each talk and each of its themes and
-    institutions (`BASE statistics#{id}-theme-{slug}`, `…-organization-{slug}`) the rows of the
-    same-theme or same-institution list that come before that group's own (pub:rowsBefore: the
-    other talks of its groups with a smaller IRI) and its own place in the group's list
-    (pub:ownPlace), which that list skips."""
-    themes_of = {r.id: list(dict.fromkeys(reg.themes[reg.theme_key(label)].slug for label in r.themes)) for r in records}
-    orgs_of = {r.id: list(dict.fromkeys(reg.institutions[reg.institution_key(s.institution)].slug
-                                        for s in r.speakers if s.institution)) for r in records}
-    out = []
-    for kind, groups_of in (("theme", themes_of), ("organization", orgs_of)):
-        lists: dict[str, list[str]] = defaultdict(list)
-        for record in by_title:
-            for group in groups_of[record.id]:
-                lists[group].append(record.id)
-        place = {}
-        for group, members in lists.items():
-            out += _listed(p, f"{iris.base}statistics#{kind}-{group}-", [iri(iris.video(m)) for m in members], "listedVideo")
-            place.update({(group, member): n for n, member in enumerate(members, start=1)})
-        for record in records:
-            before = 0
-            for group in sorted(groups_of[record.id]):  # by IRI: the groups of a kind share the IRIs' start
-                node = iri(f"{iris.base}statistics#{record.id}-{kind}-{group}")
-                out += [f"{node} {p['rowsBefore']} {integer(before)}",
-                        f"{node} {p['ownPlace']} {integer(place[(group, record.id)])}"]
-                before += len(lists[group]) - 1
-    return out
-
-
-def _days(iris: Iris, p: dict[str, str], days: list[str]) -> list[str]:
-    """Every calendar day from the first day of publication to the last (`BASE statistics#day-{date}`):
-    the first place in the list by publication of a talk published on that day or after
-    (pub:fromPlace) and the last place of one published on that day or before (pub:toPlace), so
-    that the talks of a range of days are a range of places; the span on `BASE statistics#days`."""
-    if not days:
-        return []
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    for place, written in enumerate(days, start=1):
-        first.setdefault(written, place)
-        last[written] = place
-    span = iri(f"{iris.base}statistics#days")
-    out = [f"{span} {p['firstDay']} {typed(days[0], XSD_DATE)}", f"{span} {p['lastDay']} {typed(days[-1], XSD_DATE)}"]
-    day, end = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
-    from_place, to_place = 1, 0
-    while day <= end:
-        text = day.isoformat()
-        from_place = first.get(text, to_place + 1)
-        to_place = last.get(text, to_place)
-        node = iri(f"{iris.base}statistics#day-{text}")
-        out += [f"{node} {p['fromPlace']} {integer(from_place)}", f"{node} {p['toPlace']} {integer(to_place)}"]
-        day += timedelta(days=1)
-    return out
 
 
 def _keywords(iris: Iris, p: dict[str, str], forms: dict[str, dict[str, None]]) -> list[str]:

@@ -128,8 +128,7 @@ def test_header_fields_continue_on_indented_lines_and_defaults_lose_their_quotes
     assert query.description.startswith("For one video, each institution")
     assert "taken from the appearance's display line" in query.description
     assert [(p.name, p.type, p.default) for p in query.params] == [("video", "string", "portrait-alain-burlaud")]
-    assert LIBRARY["talks-published-between"].example_values == {"start": "2024-03-01", "end": "2024-03-31", "limit": "20",
-                                                                  "offset": "0"}
+    assert LIBRARY["talks-published-between"].example_values == {"start": "2024-03-01", "end": "2024-03-31"}
 
 
 # --- (b) exact answers on the sample (data/) ------------------------------------------------
@@ -392,18 +391,13 @@ def test_generated_related_talks(generated: Generated) -> None:
 def test_generated_same_institution_and_same_theme_talks(generated: Generated) -> None:
     catalogue = generated.catalogue
     found = 0
-    several = [t for t in catalogue.talks if len(t.themes) > 1 and len(t.institutions) > 1][:2]
-    assert several
-    for video in catalogue.talks[50:3000:900] + several:
-        for name, kind in (("same-institution-talks", "organization"), ("same-theme-talks", "theme")):
-            groups = sorted(video.institutions if kind == "organization" else video.themes, key=slug)
-            # group by group, in the order of their IRIs (their slugs), each group's other talks by title
-            expected = [(f"{kind}/{slug(group)}", title, i) for group in groups
-                        for title, i in sorted((o.title, o.id) for o in catalogue.talks if o.id != video.id and
-                                               group in (o.institutions if kind == "organization" else o.themes))]
-            assert_pages(paged(generated.settings, name, {"video": f"video/{video.id}"}, kind, "title", "id"),
-                         expected, size=40)
-            found += len(expected)
+    for video in catalogue.talks[50:3000:900]:
+        for name, index in (("same-institution-talks", 1), ("same-theme-talks", 0)):
+            expected = sorted((o.title, o.id) for o in catalogue.talks
+                              if o.id != video.id and related(catalogue, video, o)[index])
+            got = answer(generated.settings, name, {"video": f"video/{video.id}"}, "title", "id")
+            assert got == expected
+            found += len(got)
     assert found
 
 
@@ -455,13 +449,12 @@ def test_generated_talks_per_year(generated: Generated) -> None:
 
 
 @pytest.mark.parametrize(("start", "end"), [("2020-01-01", "2020-12-31"), ("2024-03-01", "2024-03-31"),
-                                            ("2015-06-10", "2015-06-10"), ("1900-01-01", "2012-02-29"),
-                                            ("2021-01-01", "2100-01-01"), ("2021-01-01", "2020-01-01")])
+                                            ("2015-06-10", "2015-06-10")])
 def test_generated_talks_published_between(generated: Generated, start: str, end: str) -> None:
     rows = sorted((t.published, t.title, t.id) for t in generated.catalogue.talks
                   if t.published and start <= t.published[:10] <= end)
-    assert_pages(paged(generated.settings, "talks-published-between", {"start": start, "end": end},
-                       "published", "title", "id"), rows, size=30)
+    got = answer(generated.settings, "talks-published-between", {"start": start, "end": end}, "published", "title", "id")
+    assert got == rows
 
 
 @pytest.mark.parametrize("minutes", ["60", "90", "115"])
@@ -491,9 +484,8 @@ def test_generated_talks_with_keyword(generated: Generated, index: int) -> None:
     catalogue = generated.catalogue
     keyword = top(Counter(k for t in catalogue.talks for k in t.keywords), str)[index][0]
     expected = sorted((t.title, t.id) for t in catalogue.talks if keyword.lower() in {k.lower() for k in t.keywords})
-    assert expected
-    assert_pages(paged(generated.settings, "talks-with-keyword", {"keyword": keyword.upper()}, "title", "id"),
-                 expected, size=30)
+    got = answer(generated.settings, "talks-with-keyword", {"keyword": keyword.upper()}, "title", "id")
+    assert got == expected and got
 
 def test_generated_affiliations_of_person(generated: Generated) -> None:
     catalogue = generated.catalogue
