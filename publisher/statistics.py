@@ -32,6 +32,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import product
+from urllib.parse import quote
 
 from publisher.entities import Registry
 from publisher.model import Record
@@ -48,7 +49,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
-        "listedRole",
+        "listedRole", "listedVideo",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -134,6 +135,12 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
     out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
     out += _keywords(iris, p, forms)
+    with_keyword: dict[str, list[str]] = defaultdict(list)  # lower-cased keyword -> its talks by title
+    for record in by_title:
+        for key in dict.fromkeys(keyword.lower() for keyword in record.keywords):
+            with_keyword[key].append(videos[record.id])
+    for key, listed in with_keyword.items():  # the key as SPARQL's ENCODE_FOR_URI(LCASE(…)) writes it
+        out += _listed(p, f"{iris.base}statistics#with-keyword-{quote(key, safe='')}-", listed, "listedVideo")
     for key, spoken in appearances.items():
         roles = [iri(f"{iris.video(record_id)}#speaker-{n}") for *_, record_id, n in sorted(spoken)]
         out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
