@@ -16,11 +16,11 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
 - the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
 - person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
   theme's top twenty, `BASE statistics#speaker-{n}`); for an institution (`pub:speakerOrganization`,
-  every pair, `BASE statistics#spoke-for-{n}`), with their first and last publication dates
+  every pair, `BASE statistics#speakers-of-{institution's slug}-{place}`), with their first and last publication dates
   (`pub:firstPublished`, `pub:lastPublished`) and the person's place among the institution's
   speakers (`pub:listPosition`); with another person (`pub:coSpeakerOf`, `pub:coSpeaker`, every
-  pair, `BASE statistics#co-speaker-{n}`), with the other's place among the person's co-speakers.
-  A place makes a page of those lists a range (`limit` places after `offset`).
+  pair, `BASE statistics#co-speakers-of-{person's slug}-{place}`), with the other's place among the person's co-speakers.
+  A place in the node's IRI lets a question compute the IRIs of a page (`limit` places after `offset`).
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -232,8 +232,8 @@ def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tup
     speakers (pub:listPosition: the most talks first, then by name and IRI)."""
     positions = _positions(counts, name_of)
     out = []
-    for n, ((org, person), talks) in enumerate(counts.items(), start=1):
-        node = iri(f"{iris.base}statistics#spoke-for-{n}")
+    for (org, person), talks in counts.items():
+        node = iri(f"{iris.base}statistics#speakers-of-{_slug(org)}-{positions[(org, person)]}")
         out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerOrganization']} {org}",
                 f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}",
                 f"{node} {p['listPosition']} {integer(positions[(org, person)])}"]
@@ -247,11 +247,16 @@ def _co_speakers(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]]
     pub:PersonTally with pub:coSpeakerOf, and the other's place among the person's co-speakers."""
     positions = _positions(counts, name_of)
     out = []
-    for n, ((person, other), talks) in enumerate(counts.items(), start=1):
-        node = iri(f"{iris.base}statistics#co-speaker-{n}")
+    for (person, other), talks in counts.items():
+        node = iri(f"{iris.base}statistics#co-speakers-of-{_slug(person)}-{positions[(person, other)]}")
         out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['coSpeakerOf']} {person}", f"{node} {p['coSpeaker']} {other}",
                 f"{node} {p['talkCount']} {integer(talks)}", f"{node} {p['listPosition']} {integer(positions[(person, other)])}"]
     return out
+
+
+def _slug(written: str) -> str:
+    """The last segment of a written IRI: `<BASE person/rival-madina>` -> "rival-madina"."""
+    return written[1:-1].rsplit("/", 1)[-1]
 
 
 def _positions(counts: Counter[tuple[str, str]], name_of: dict[str, str]) -> dict[tuple[str, str], int]:
