@@ -15,8 +15,12 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
 - keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
 - the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
 - person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
-  theme's top twenty, `BASE statistics#speaker-{n}`) or for an institution
-  (`pub:speakerOrganization`, every pair, `BASE statistics#spoke-for-{n}`).
+  theme's top twenty, `BASE statistics#speaker-{n}`); for an institution (`pub:speakerOrganization`,
+  every pair, `BASE statistics#speakers-of-{institution's slug}-{place}`), with their first and last publication dates
+  (`pub:firstPublished`, `pub:lastPublished`) and the person's place among the institution's
+  speakers (`pub:listPosition`); with another person (`pub:coSpeakerOf`, `pub:coSpeaker`, every
+  pair, `BASE statistics#co-speakers-of-{person's slug}-{place}`), with the other's place among the person's co-speakers.
+  A place in the node's IRI lets a question compute the IRIs of a page (`limit` places after `offset`).
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -28,6 +32,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import product
+from urllib.parse import quote
 
 from publisher.entities import Registry
 from publisher.model import Record
@@ -43,6 +48,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "talkCountWithSubOrganizations", "viewCount",
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
+        "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
+        "listedRole", "listedVideo",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -69,6 +76,9 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     speakers: list[tuple[str, str]] = []  # (theme, person), once per talk
     spoke_for: list[tuple[str, str]] = []  # (institution, person), once per talk
     pairs: dict[str, list[tuple[str, str]]] = {name: [] for name in ("year", "organization", "withinOrganization", "keyword")}
+    spoke_dates: dict[tuple[str, str], list[str]] = defaultdict(list)  # (institution, person) -> dates
+    together: list[tuple[str, str]] = []  # (person, other), once per talk
+    appearances: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)  # person key -> (date, title, id, n)
     written: set[tuple[str, str]] = set()  # (keyword, language)
     for record in records:
         themes = []
@@ -89,6 +99,14 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         people = {person_iri[reg.speaker_keys[(record.id, n)]] for n in range(1, len(record.speakers) + 1)}
         spoke_for += {(orgs_of[speaker.institution][0], person_iri[reg.speaker_keys[(record.id, n)]])
                       for n, speaker in enumerate(record.speakers, start=1) if speaker.institution}
+        if record.published:
+            for n, speaker in enumerate(record.speakers, start=1):
+                if speaker.institution:
+                    pair = (orgs_of[speaker.institution][0], person_iri[reg.speaker_keys[(record.id, n)]])
+                    spoke_dates[pair].append(record.published)
+        together += ((person, other) for person in people for other in people if other != person)
+        for n in range(1, len(record.speakers) + 1):
+            appearances[reg.speaker_keys[(record.id, n)]].append((record.published or "", record.title, record.id, n))
         entities += themes
         speakers += product(themes, people)
         entities += orgs
@@ -117,9 +135,19 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
     out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
     out += _keywords(iris, p, forms)
+    with_keyword: dict[str, list[str]] = defaultdict(list)  # lower-cased keyword -> its talks by title
+    for record in by_title:
+        for key in dict.fromkeys(keyword.lower() for keyword in record.keywords):
+            with_keyword[key].append(videos[record.id])
+    for key, listed in with_keyword.items():  # the key as SPARQL's ENCODE_FOR_URI(LCASE(…)) writes it
+        out += _listed(p, f"{iris.base}statistics#with-keyword-{quote(key, safe='')}-", listed, "listedVideo")
+    for key, spoken in appearances.items():
+        roles = [iri(f"{iris.video(record_id)}#speaker-{n}") for *_, record_id, n in sorted(spoken)]
+        out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
     name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
     out += _top_speakers(iris, p, Counter(speakers), name_of)
-    out += _speakers_of_institutions(iris, p, Counter(spoke_for))
+    out += _speakers_of_institutions(iris, p, Counter(spoke_for), name_of, spoke_dates)
+    out += _co_speakers(iris, p, Counter(together), name_of)
     return out
 
 
@@ -196,15 +224,57 @@ def _top_speakers(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]
     return out
 
 
-def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]]) -> list[str]:
+def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]], name_of: dict[str, str],
+                              dates: dict[tuple[str, str], list[str]]) -> list[str]:
     """Every (institution, person) pair: the talks a person gave for an institution (as the
-    record wrote it on the speaker's role), a pub:PersonTally with pub:speakerOrganization."""
+    record wrote it on the speaker's role), a pub:PersonTally with pub:speakerOrganization, its
+    first and last dates of publication (as written) and its place among the institution's
+    speakers (pub:listPosition: the most talks first, then by name and IRI)."""
+    positions = _positions(counts, name_of)
     out = []
-    for n, ((org, person), talks) in enumerate(counts.items(), start=1):
-        node = iri(f"{iris.base}statistics#spoke-for-{n}")
+    for (org, person), talks in counts.items():
+        node = iri(f"{iris.base}statistics#speakers-of-{_slug(org)}-{positions[(org, person)]}")
         out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerOrganization']} {org}",
-                f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}"]
+                f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}",
+                f"{node} {p['listPosition']} {integer(positions[(org, person)])}"]
+        if published := dates.get((org, person)):
+            out += [f"{node} {p['firstPublished']} {lit(min(published))}", f"{node} {p['lastPublished']} {lit(max(published))}"]
     return out
+
+
+def _co_speakers(iris: Iris, p: dict[str, str], counts: Counter[tuple[str, str]], name_of: dict[str, str]) -> list[str]:
+    """Every (person, other) pair of people who spoke in the same talk: their talks together, a
+    pub:PersonTally with pub:coSpeakerOf, and the other's place among the person's co-speakers."""
+    positions = _positions(counts, name_of)
+    out = []
+    for (person, other), talks in counts.items():
+        node = iri(f"{iris.base}statistics#co-speakers-of-{_slug(person)}-{positions[(person, other)]}")
+        out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['coSpeakerOf']} {person}", f"{node} {p['coSpeaker']} {other}",
+                f"{node} {p['talkCount']} {integer(talks)}", f"{node} {p['listPosition']} {integer(positions[(person, other)])}"]
+    return out
+
+
+def _slug(written: str) -> str:
+    """The last segment of a written IRI: `<BASE person/rival-madina>` -> "rival-madina"."""
+    return written[1:-1].rsplit("/", 1)[-1]
+
+
+def _positions(counts: Counter[tuple[str, str]], name_of: dict[str, str]) -> dict[tuple[str, str], int]:
+    """(owner, person) -> the person's place in the owner's list: the most talks first, then by name and IRI."""
+    ranked = sorted(counts, key=lambda pair: (pair[0], -counts[pair], name_of[pair[1]], pair[1][1:-1]))
+    positions: dict[tuple[str, str], int] = {}
+    previous, n = None, 0
+    for owner, person in ranked:
+        n = n + 1 if owner == previous else 1
+        previous = owner
+        positions[(owner, person)] = n
+    return positions
+
+
+def _listed(p: dict[str, str], prefix: str, members: list[str], link: str) -> list[str]:
+    """A list, one node per place (`{prefix}{place}`, from 1) giving its member: a question computes
+    the IRIs of a page's places from `limit` and `offset` and looks each one up."""
+    return [f"<{prefix}{place}> {p[link]} {member}" for place, member in enumerate(members, start=1)]
 
 
 def _keywords(iris: Iris, p: dict[str, str], forms: dict[str, dict[str, None]]) -> list[str]:
