@@ -47,9 +47,11 @@ def build(catalogue: Path, env: dict[str, str]) -> tuple[float, dict[str, float]
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--quiet", "--timings"],
-        env={**os.environ, **env}, check=True, capture_output=True, text=True,
+        env={**os.environ, **env}, capture_output=True, text=True,
     )
     wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"the build failed ({done.returncode}) after {wall:.0f} s: {done.stderr}")
     line = next(line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.startswith("time:"))
     return wall, json.loads(line.split(":", 1)[1])
 
