@@ -24,11 +24,11 @@ from publisher import named_queries
 from publisher.build import build
 from publisher.cli import main
 from publisher.demo import write_demo_data
-from publisher.errors import StoreTimeout, StoreUnavailable
+from publisher.errors import StoreTimeout, StoreUnavailable, UsageError
 from publisher.settings import Settings
 from publisher.store import open_store
 from publisher.store.binding import bind
-from publisher.store.dialects import endpoints
+from publisher.store.dialects import endpoints, fix_ntriples, fix_results
 from publisher.store.remote_graph import RemoteGraph
 from publisher.store.sparql_client import SparqlClient, query_form
 from publisher.store.version import PublishedVersion
@@ -269,3 +269,28 @@ def test_an_answer_the_store_cut_is_an_error_not_a_shorter_answer(tmp_path: Path
         assert len(list(graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 4"))) == 4  # at the limit, Virtuoso cannot tell
         with pytest.raises(StoreUnavailable, match="cut its answer at 5 rows"):
             graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 6")
+
+
+@pytest.mark.backends("oxigraph")
+def test_any_sparql_store_by_its_three_endpoints(tmp_path: Path):
+    server = remote_server()
+    generic = Settings(**{**store_settings(tmp_path), "store": server.http.replace("http://", "sparql+http://") + "query",
+                          "store_update_url": server.http + "update", "store_gsp_url": server.http + "store"},
+                       base=BASE, rejects=str(tmp_path / "r.jsonl"), workers=1)
+    assert build([DATA], generic).exit_code == 0
+    version = open_store(generic).current()
+    assert version is not None and number(version, VIDEOS) == 7
+    with pytest.raises(UsageError, match="--store-update-url"):
+        open_store(replace(generic, store_update_url=""))
+
+
+@pytest.mark.parametrize(("stored", "meant"), [
+    ("239.59", "PT3M59S"), ("239.5", "PT3M59.5S"), ("60.0", "PT1M"), ("3723.3", "PT1H2M3S"), ("7200.0", "PT2H"),
+    ("PT0S", "PT0S"),
+])
+def test_virtuoso_s_durations_are_read_back_as_written(stored: str, meant: str):
+    xsd = "http://www.w3.org/2001/XMLSchema#duration"
+    answer = f'<binding name="d"><literal datatype="{xsd}">{stored}</literal></binding>'.encode()
+    assert fix_results("virtuoso", answer) == f'<binding name="d"><literal datatype="{xsd}">{meant}</literal></binding>'.encode()
+    assert fix_ntriples("virtuoso", f'<s> <p> "{stored}"^^<{xsd}> .'.encode()) == f'<s> <p> "{meant}"^^<{xsd}> .'.encode()
+    assert fix_results("oxigraph", answer) == answer

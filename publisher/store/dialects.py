@@ -71,6 +71,12 @@ def timeout_params(dialect: str, seconds: float | None) -> list[tuple[str, str]]
     return []
 
 
+def is_deadlock(message: str) -> bool:
+    """A write the store rolled back whole, to be sent again: SQL state 40001 (Virtuoso: "SR172:
+    Transaction deadlocked", between a long insert and its own checkpoint or lock escalation)."""
+    return "40001" in message or "deadlock" in message.lower()
+
+
 def drop_graph(iri: str) -> str:
     """Virtuoso refuses DROP GRAPH on a graph it did not see created; SILENT is standard and works everywhere."""
     return f"DROP SILENT GRAPH <{iri}>"

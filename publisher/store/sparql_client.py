@@ -9,6 +9,7 @@ import ast
 import base64
 import http.client
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,11 +21,12 @@ from SPARQLWrapper import POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 
 from publisher.errors import StoreTimeout, StoreUnavailable
-from publisher.store.dialects import Endpoints
+from publisher.store.dialects import Endpoints, is_deadlock
 
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
 _KEYWORD = re.compile(r"[A-Za-z]+")
 TIMED_OUT = "S1TAT"  # Virtuoso's SQL state for an "anytime" answer cut at MaxQueryExecutionTime
+RETRIES = 5
 MAX_ROWS = "X-SPARQL-MaxRows"  # Virtuoso's word that a SELECT answer reached ResultSetMaxRows (cut, or just that long)
 
 
@@ -96,13 +98,21 @@ class SparqlClient:
     def _send(self, url: str, body: bytes, media_type: str, timeout: float) -> None:
         """POST with the credentials the store asks for. Its challenge is fetched first with an empty
         body: sent a 4 MB body without credentials, Virtuoso answers 401 before reading it, and the
-        client, still writing, waits for ever."""
-        request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": media_type})
-        with self._errors(timeout):
-            if self.user and (authorization := self._authorization(request, timeout)):
-                request.add_header("Authorization", authorization)
-            with self._plain.open(request, timeout=timeout) as response:
-                response.read()
+        client, still writing, waits for ever. A write the store rolled back as deadlocked (it
+        happens to Virtuoso under load) is sent again."""
+        for attempt in range(RETRIES + 1):
+            request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": media_type})
+            try:
+                with self._errors(timeout):
+                    if self.user and (authorization := self._authorization(request, timeout)):
+                        request.add_header("Authorization", authorization)
+                    with self._plain.open(request, timeout=timeout) as response:
+                        response.read()
+                return
+            except StoreUnavailable as problem:
+                if attempt == RETRIES or not is_deadlock(str(problem)):
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     def _authorization(self, request: urllib.request.Request, timeout: float) -> str | None:
         """The Authorization header for `request`, None if the store asks for no credentials."""
