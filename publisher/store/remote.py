@@ -35,6 +35,7 @@ from publisher.store.version import PublishedVersion, Writer, is_complete
 
 TERMS = "urn:x-publisher:"
 CURRENT, PUBLISHED, LOADING = TERMS + "current", TERMS + "published", TERMS + "loading"
+POINTER_TIMEOUT = 10  # seconds: the pointer is one tiny query; a store slower than this is taken as down
 
 
 class RemoteStore:
@@ -44,6 +45,7 @@ class RemoteStore:
         self.name = settings.store_name
         self.files = Path(settings.store_files)
         self.pointer_graph = f"{TERMS}{self.name}:pointer"
+        self.read_timeout = settings.sparql_timeout
         self._lock: IO[str] | None = None
 
     @property
@@ -69,7 +71,8 @@ class RemoteStore:
         if not is_complete(path):
             raise StoreUnavailable(f"version {version_id} of {self.name!r} in the {self.client.origin} has no "
                                    f"manifest in {self.versions_dir}: is --store-files the directory the build wrote?")
-        graph = RemoteGraph(self.client, self.graph_of(version_id), f"{TERMS}{self.name}:no-named-graph")
+        graph = RemoteGraph(self.client, self.graph_of(version_id), f"{TERMS}{self.name}:no-named-graph",
+                            self.read_timeout)
         return PublishedVersion(path, graph)
 
     def begin(self) -> Writer:
@@ -113,7 +116,7 @@ class RemoteStore:
     def _pointed(self, relation: str) -> list[str]:
         answer = self.client.query(
             f"SELECT ?v WHERE {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> <{relation}> ?v }} }}",
-            "application/sparql-results+json", (), timeout=30,
+            "application/sparql-results+json", (), timeout=POINTER_TIMEOUT,
         )
         try:
             return sorted(row["v"]["value"] for row in json.loads(answer)["results"]["bindings"])

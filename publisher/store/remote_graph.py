@@ -22,18 +22,21 @@ from publisher.terms import PREFIXES
 
 RESULTS_XML = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
+COUNT_TIMEOUT = 600
 
 
 class RemoteGraph:
-    def __init__(self, client: SparqlClient, graph: str, no_named_graph: str) -> None:
+    def __init__(self, client: SparqlClient, graph: str, no_named_graph: str, default_timeout: float | None = None) -> None:
         self.client = client
+        self.default_timeout = default_timeout  # so that a page on a hung store ends too
         self.graph = graph
         self._dataset = [("default-graph-uri", graph), ("named-graph-uri", no_named_graph)]
         self.dialect = client.endpoints.dialect
 
     def query(self, sparql: str, base: str | None = None, substitutions: Substitutions | None = None,
               *, timeout: float | None = None) -> Any:
-        """As `EmbeddedGraph.query`; `timeout` (seconds) ends the wait with StoreTimeout."""
+        """As `EmbeddedGraph.query`; `timeout` (seconds, else the graph's default) ends the wait with StoreTimeout."""
+        timeout = self.default_timeout if timeout is None else timeout
         form = query_form(sparql)
         text = bind(sparql, base, substitutions, form)
         graph_answer = form in ("CONSTRUCT", "DESCRIBE")
@@ -47,7 +50,8 @@ class RemoteGraph:
             raise StoreUnavailable(f"the {self.client.origin} sent an answer that cannot be read: {problem}") from None
 
     def __len__(self) -> int:
-        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        # Counting tens of millions of statements outlasts the readers' timeout: only builds ask.
+        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=COUNT_TIMEOUT)
         return int(next(iter(solutions))["n"].value)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
