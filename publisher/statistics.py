@@ -7,7 +7,7 @@ The build knows the whole catalogue, so it counts once, here, in plain Python, a
 figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.ttl`):
 
 - on each video: `pub:titleOrder` (its position by title), `pub:viewRank` (by views) and
-  `pub:durationRank` (by duration, the longest first);
+  `pub:durationRank` (by duration, the longest first) and `pub:durationSeconds` (its length);
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
@@ -31,12 +31,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from itertools import product
 from urllib.parse import quote
 
 from publisher.entities import Registry
 from publisher.model import Record
-from publisher.terms import A, Iris, integer, iri, lit
+from publisher.terms import XSD, A, Iris, integer, iri, lit
 
 
 def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str]:
@@ -44,7 +45,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
         "Tally", "KeywordKey", "PersonTally", "RankHundred", "hundred", "rankedVideo", "titleOrder", "viewRank",
-        "durationRank", "talkCount",
+        "durationRank", "durationSeconds", "talkCount",
         "talkCountWithSubOrganizations", "viewCount",
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
@@ -59,6 +60,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     lengths = {r.id: _seconds(r.duration) for r in records if r.duration is not None}
     longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
     out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
+    out += [f"{videos[r.id]} {p['durationSeconds']} {decimal(lengths[r.id])}" for r in longest]
     out += _hundreds(iris, p, [videos[r.id] for r in longest])
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
@@ -154,13 +156,17 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
 _DURATION = re.compile(r"P(?:(?P<D>[0-9.]+)D)?(?:T(?:(?P<H>[0-9.]+)H)?(?:(?P<M>[0-9.]+)M)?(?:(?P<S>[0-9.]+)S)?)?")
 
 
-def _seconds(duration: str) -> float:
-    """An xsd:duration's length in seconds ("PT1H2M3S" -> 3723); years and months do not occur."""
+def _seconds(duration: str) -> Decimal:
+    """An xsd:duration's length in seconds, exactly ("PT1H2M3.5S" -> 3723.5); years and months do not occur."""
     match = _DURATION.fullmatch(duration)
     if match is None:
-        return 0.0
+        return Decimal(0)
     units = {"D": 86400, "H": 3600, "M": 60, "S": 1}
-    return sum(float(match[unit]) * size for unit, size in units.items() if match[unit])
+    return sum((Decimal(match[unit]) * size for unit, size in units.items() if match[unit]), Decimal(0))
+
+
+def decimal(value: Decimal) -> str:
+    return f'"{value:f}"^^<{XSD}decimal>'
 
 
 def _above(reg: Registry, key: str) -> Iterator[str]:
