@@ -11,7 +11,8 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
-  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
+  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword (a
+  theme and an institution's tally also lists its videos, `pub:tallyVideo`);
 - keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
 - the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
 - person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
@@ -50,7 +51,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
-        "listedRole", "listedVideo",
+        "listedRole", "listedVideo", "tallyVideo",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -82,6 +83,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     together: list[tuple[str, str]] = []  # (person, other), once per talk
     appearances: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)  # person key -> (date, title, id, n)
     written: set[tuple[str, str]] = set()  # (keyword, language)
+    sharing: dict[tuple[str, str], list[str]] = defaultdict(list)  # (theme, institution) -> its videos
     for record in records:
         themes = []
         for label in record.themes:
@@ -126,6 +128,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
                     keyword_lit[keyword] = lit(keyword)
                 keywords.append(keyword_lit[keyword])
             pairs["organization"] += product(themes, orgs)
+            for pair in product(themes, orgs):
+                sharing[pair].append(videos[record.id])
             pairs["withinOrganization"] += product(themes, within)
             pairs["keyword"] += product(themes, keywords)
         written.update((keyword, record.language) for keyword in record.keywords)
@@ -135,7 +139,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     talks, within_talks = Counter(entities), Counter(within_all)
     out += [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
-    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
+    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()},
+                    sharing)
     out += _keywords(iris, p, forms)
     with_keyword: dict[str, list[str]] = defaultdict(list)  # lower-cased keyword -> its talks by title
     for record in by_title:
@@ -180,8 +185,9 @@ def _above(reg: Registry, key: str) -> Iterator[str]:
 
 
 def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Counter[str],
-             pairs: dict[str, Counter[tuple[str, str]]]) -> list[str]:
-    """Numbered in the order they were met, which follows the records' order (by id)."""
+             pairs: dict[str, Counter[tuple[str, str]]], sharing: dict[tuple[str, str], list[str]]) -> list[str]:
+    """Numbered in the order they were met, which follows the records' order (by id). A tally of a
+    theme and an institution also lists its videos (`pub:tallyVideo`), for related-talks."""
     out = []
     n = 0
     for year, talks in years.items():
@@ -195,6 +201,8 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
             node = iri(f"{iris.base}statistics#tally-{n}")
             out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
                     f"{node} {p['talkCount']} {integer(talks)}"]
+            if dimension == "organization":
+                out += [f"{node} {p['tallyVideo']} {video}" for video in sharing[(theme, value)]]
     return out
 
 
