@@ -7,11 +7,12 @@ The build knows the whole catalogue, so it counts once, here, in plain Python, a
 figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.ttl`):
 
 - on each video: `pub:titleOrder` (its position by title), `pub:viewRank` (by views) and
-  `pub:durationRank` (by duration, the longest first);
+  `pub:durationRank` (by duration, the longest first) and `pub:durationSeconds` (its length);
 - on each person, institution and theme: `pub:talkCount` (an institution also
   `pub:talkCountWithSubOrganizations`);
 - tallies, `BASE statistics#tally-{n}`, `a pub:Tally`: the number of talks (`pub:talkCount`, and
-  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword;
+  `pub:viewCount` for a year) sharing a year, a theme and a year, an institution or a keyword (a
+  theme and an institution's tally also lists its videos, `pub:tallyVideo`);
 - keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
 - the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
 - person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
@@ -31,12 +32,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from itertools import product
 from urllib.parse import quote
 
 from publisher.entities import Registry
 from publisher.model import Record
-from publisher.terms import A, Iris, integer, iri, lit
+from publisher.terms import XSD, A, Iris, integer, iri, lit
 
 
 def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str]:
@@ -44,12 +46,12 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
         "Tally", "KeywordKey", "PersonTally", "RankHundred", "hundred", "rankedVideo", "titleOrder", "viewRank",
-        "durationRank", "talkCount",
+        "durationRank", "durationSeconds", "talkCount",
         "talkCountWithSubOrganizations", "viewCount",
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
-        "listedRole", "listedVideo",
+        "listedRole", "listedVideo", "tallyVideo",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -59,6 +61,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     lengths = {r.id: _seconds(r.duration) for r in records if r.duration is not None}
     longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
     out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
+    out += [f"{videos[r.id]} {p['durationSeconds']} {decimal(lengths[r.id])}" for r in longest]
     out += _hundreds(iris, p, [videos[r.id] for r in longest])
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
@@ -80,6 +83,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     together: list[tuple[str, str]] = []  # (person, other), once per talk
     appearances: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)  # person key -> (date, title, id, n)
     written: set[tuple[str, str]] = set()  # (keyword, language)
+    sharing: dict[tuple[str, str], list[str]] = defaultdict(list)  # (theme, institution) -> its videos
     for record in records:
         themes = []
         for label in record.themes:
@@ -124,6 +128,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
                     keyword_lit[keyword] = lit(keyword)
                 keywords.append(keyword_lit[keyword])
             pairs["organization"] += product(themes, orgs)
+            for pair in product(themes, orgs):
+                sharing[pair].append(videos[record.id])
             pairs["withinOrganization"] += product(themes, within)
             pairs["keyword"] += product(themes, keywords)
         written.update((keyword, record.language) for keyword in record.keywords)
@@ -133,7 +139,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     talks, within_talks = Counter(entities), Counter(within_all)
     out += [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]
     out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
-    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()})
+    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()},
+                    sharing)
     out += _keywords(iris, p, forms)
     with_keyword: dict[str, list[str]] = defaultdict(list)  # lower-cased keyword -> its talks by title
     for record in by_title:
@@ -154,13 +161,17 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
 _DURATION = re.compile(r"P(?:(?P<D>[0-9.]+)D)?(?:T(?:(?P<H>[0-9.]+)H)?(?:(?P<M>[0-9.]+)M)?(?:(?P<S>[0-9.]+)S)?)?")
 
 
-def _seconds(duration: str) -> float:
-    """An xsd:duration's length in seconds ("PT1H2M3S" -> 3723); years and months do not occur."""
+def _seconds(duration: str) -> Decimal:
+    """An xsd:duration's length in seconds, exactly ("PT1H2M3.5S" -> 3723.5); years and months do not occur."""
     match = _DURATION.fullmatch(duration)
     if match is None:
-        return 0.0
+        return Decimal(0)
     units = {"D": 86400, "H": 3600, "M": 60, "S": 1}
-    return sum(float(match[unit]) * size for unit, size in units.items() if match[unit])
+    return sum((Decimal(match[unit]) * size for unit, size in units.items() if match[unit]), Decimal(0))
+
+
+def decimal(value: Decimal) -> str:
+    return f'"{value:f}"^^<{XSD}decimal>'
 
 
 def _above(reg: Registry, key: str) -> Iterator[str]:
@@ -174,8 +185,9 @@ def _above(reg: Registry, key: str) -> Iterator[str]:
 
 
 def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Counter[str],
-             pairs: dict[str, Counter[tuple[str, str]]]) -> list[str]:
-    """Numbered in the order they were met, which follows the records' order (by id)."""
+             pairs: dict[str, Counter[tuple[str, str]]], sharing: dict[tuple[str, str], list[str]]) -> list[str]:
+    """Numbered in the order they were met, which follows the records' order (by id). A tally of a
+    theme and an institution also lists its videos (`pub:tallyVideo`), for related-talks."""
     out = []
     n = 0
     for year, talks in years.items():
@@ -189,6 +201,8 @@ def _tallies(iris: Iris, p: dict[str, str], years: Counter[str], year_views: Cou
             node = iri(f"{iris.base}statistics#tally-{n}")
             out += [f"{node} {A} {p['Tally']}", f"{node} {p['theme']} {theme}", f"{node} {p[dimension]} {value}",
                     f"{node} {p['talkCount']} {integer(talks)}"]
+            if dimension == "organization":
+                out += [f"{node} {p['tallyVideo']} {video}" for video in sharing[(theme, value)]]
     return out
 
 

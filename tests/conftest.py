@@ -75,34 +75,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 # Questions of queries/ that Virtuoso 7.2 cannot run or answers wrongly (its SPARQL, not our code):
 # expected to fail there, strictly, so that a fix (in the question or in Virtuoso) shows.
-_ORDER_BY_AGGREGATE = "Virtuoso 7.2 rejects an aggregate call in ORDER BY (institutions-of-video: ORDER BY MIN(...))"
-_AGGREGATE_ALIAS = "Virtuoso 7.2 rejects aggregate aliases in an ORDER BY expression (related-talks)"
-_DURATION_CAST = "Virtuoso 7.2 has no xsd:dayTimeDuration() cast (long-talks)"
 _LONG_STRINGS = "Virtuoso 7.2 orders long strings sharing a long prefix wrongly (sub-organizations' names)"
 VIRTUOSO_GAPS = {
-    "tests/test_build.py::test_sample_data_answers_the_two_questions": _ORDER_BY_AGGREGATE,
-    "tests/test_queries.py::test_sample_answer[institutions-of-video-default]": _ORDER_BY_AGGREGATE,
-    "tests/test_queries.py::test_sample_answer[institutions-of-video-business-history]": _ORDER_BY_AGGREGATE,
-    "tests/test_queries.py::test_an_injection_attempt_is_just_a_value[institutions-of-video-given3]": _ORDER_BY_AGGREGATE,
-    "tests/test_queries.py::test_each_example_runs[institutions-of-video]": _ORDER_BY_AGGREGATE,
-    "tests/test_queries.py::test_sample_answer[related-talks-default]": _AGGREGATE_ALIAS,
-    "tests/test_queries.py::test_sample_answer[related-talks-video/managerialisme]": _AGGREGATE_ALIAS,
-    "tests/test_queries.py::test_sample_answer[related-talks-video/management-innovation]": _AGGREGATE_ALIAS,
-    "tests/test_queries.py::test_generated_related_talks": _AGGREGATE_ALIAS,
-    "tests/test_queries.py::test_each_example_runs[related-talks]": _AGGREGATE_ALIAS,
-    "tests/test_queries.py::test_sample_answer[long-talks-default]": _DURATION_CAST,
-    "tests/test_queries.py::test_sample_answer[long-talks-5]": _DURATION_CAST,
-    "tests/test_queries.py::test_sample_answer[long-talks-0]": _DURATION_CAST,
-    "tests/test_queries.py::test_generated_long_talks[60]": _DURATION_CAST,
-    "tests/test_queries.py::test_generated_long_talks[90]": _DURATION_CAST,
-    "tests/test_queries.py::test_generated_long_talks[115]": _DURATION_CAST,
-    "tests/test_queries.py::test_each_example_runs[long-talks]": _DURATION_CAST,
-    "tests/test_queries.py::test_a_library_file_run_as_is_answers_its_default_question[long-talks]": _DURATION_CAST,
     "tests/test_queries.py::test_generated_sub_organizations": _LONG_STRINGS,
-    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[institutions-of-video]":
-        _ORDER_BY_AGGREGATE,
-    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[related-talks]": _AGGREGATE_ALIAS,
-    "tests/test_api.py::test_each_question_answers_over_http_what_the_store_answers[long-talks]": _DURATION_CAST,
 }
 
 

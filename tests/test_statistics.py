@@ -49,7 +49,7 @@ def test_every_statistics_term_is_documented_in_english_and_french(tmp_path: Pat
     assert not build([DATA, write_jsonl(tmp_path / "extra.jsonl", [extra])], settings).rejections
     used = {URIRef(p) for (p,) in figures(settings, f'SELECT DISTINCT ?p {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{PUB}")) }}')}
     used |= {URIRef(c) for (c,) in figures(settings, f'SELECT DISTINCT ?c {{ ?s a ?c FILTER(STRSTARTS(STR(?c), "{PUB}")) }}')}
-    assert len(used) == 29
+    assert len(used) == 31
     ontology = Graph().parse(ROOT / "ontology" / "ontology.ttl", format="turtle", publicID=BASE)
     on_statistics = {URIRef(PUB + "Tally"), URIRef(PUB + "KeywordKey")}
     for term in used:
@@ -57,3 +57,12 @@ def test_every_statistics_term_is_documented_in_english_and_french(tmp_path: Pat
             assert {o.language for o in ontology.objects(term, predicate) if isinstance(o, Literal)} == {"en", "fr"}, term
         said = " ".join(str(o) for o in ontology.objects(term, RDFS.comment))
         assert "publish time" in said or set(ontology.objects(term, URIRef(PUB + "usedOn"))) <= on_statistics, term
+
+
+def test_a_duration_in_seconds_is_exact(tmp_path: Path, settings: Settings) -> None:
+    talks = [{"id": "hour", "title": "Une heure", "duration": "PT1H2M3.5S", "speakers": ["RIVAL Madina - LIRSA-CNAM"]},
+             {"id": "short", "title": "Court", "duration": "03:59", "speakers": ["RIVAL Madina - LIRSA-CNAM"]},
+             {"id": "unknown", "title": "Sans durée", "speakers": ["RIVAL Madina - LIRSA-CNAM"]}]
+    assert not build([write_jsonl(tmp_path / "talks.jsonl", talks)], settings).rejections
+    seconds = "SELECT ?id ?s { ?v pub:durationSeconds ?s ; <http://schema.org/identifier> ?id } ORDER BY ?id"
+    assert [(video, float(s)) for video, s in figures(settings, seconds)] == [("hour", 3723.5), ("short", 239.0)]
