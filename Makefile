@@ -14,7 +14,7 @@ CLIENTS = tests/clients
 CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
 NPM    := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install clients run test test-backends lint bench bench-web bench-queries bench-remote yasgui clean
+.PHONY: install clients run test test-backends test-oxigraph test-virtuoso lint bench bench-web bench-queries bench-remote yasgui clean
 
 # The modules that run again on each remote store (PUBLISHER_TEST_STORE); tests about the embedded
 # store's own layout are marked embedded_only there.
@@ -54,9 +54,13 @@ test: install $(if $(NPM),clients)
 	$(BIN)/pytest -q
 	$(MAKE) test-backends
 
+# The two stores' runs go side by side (each is one pytest process, much of it waiting on a server);
+# --output-sync keeps each run's report in one piece.
 test-backends: install
-	PUBLISHER_TEST_STORE=oxigraph $(BIN)/pytest -q $(BACKEND_TESTS)
-	PUBLISHER_TEST_STORE=virtuoso $(BIN)/pytest -q $(BACKEND_TESTS)
+	$(MAKE) -j2 --output-sync=target test-oxigraph test-virtuoso
+
+test-oxigraph test-virtuoso: test-%:
+	PUBLISHER_TEST_STORE=$* $(BIN)/pytest -q $(BACKEND_TESTS)
 
 lint: install
 	$(BIN)/ruff check publisher tests benchmarks
