@@ -107,9 +107,14 @@ class RemoteStore:
         return self.open(version_id)
 
     def abort(self, writer: Writer) -> None:
+        """Drop what the build wrote. If the store cannot drop it now (Virtuoso times out dropping
+        tens of millions of statements in one transaction), it stays marked as loading for the next
+        build to drop, and the error that stopped this build is the one reported, not this one."""
         try:
             writer.abort()
             self._unmark(LOADING, writer.path.name)
+        except StoreUnavailable:
+            pass
         finally:
             self._release_lock()
 
