@@ -14,7 +14,7 @@ CLIENTS = tests/clients
 CLIENTS_STAMP = $(CLIENTS)/node_modules/.installed-stamp
 NPM    := $(shell command -v npm 2>/dev/null)
 
-.PHONY: install clients run test test-backends test-oxigraph test-virtuoso lint bench bench-web bench-queries bench-remote yasgui clean
+.PHONY: install clients run test test-backends test-oxigraph test-virtuoso lint bench bench-web bench-queries bench-remote bench-remote-web yasgui clean
 
 # The modules that run again on each remote store (PUBLISHER_TEST_STORE); tests about the embedded
 # store's own layout are marked embedded_only there.
@@ -85,6 +85,9 @@ bench-queries: install  # raw pyoxigraph on disk and in memory; --server / --rdf
 
 bench-remote: install  # 100k videos to Virtuoso beside the embedded store (virtuoso-opensource installed)
 	$(BIN)/python benchmarks/remote_bench.py --videos 100000 --questions --tune
+
+bench-remote-web: install  # 2 web processes on Virtuoso beside the embedded store: dereference and questions over HTTP
+	$(BIN)/python benchmarks/remote_web_bench.py --videos 100000
 
 clean:
 	rm -rf $(VENV) var build *.egg-info $(CLIENTS)/node_modules
