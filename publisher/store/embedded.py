@@ -13,22 +13,21 @@ build that fails or is killed leaves the previous version answering, whole.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
-from publisher.errors import BuildInProgress, PublisherError, StoreUnavailable
+from publisher.errors import PublisherError, StoreUnavailable
+from publisher.store.lock import BuildLock
 from publisher.store.version import PublishedVersion, VersionWriter, Writer, is_complete
 
 
 class EmbeddedStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._lock: IO[str] | None = None
+        self.lock = BuildLock(self.path / "build.lock", f"another build is publishing to {self.path}; wait for it to end")
 
     @property
     def versions_dir(self) -> Path:
@@ -53,7 +52,7 @@ class EmbeddedStore:
 
     def begin(self) -> VersionWriter:
         self.path.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
+        self.lock.take()
         self._remove_incomplete()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         return VersionWriter(self.versions_dir / f"{stamp}-{secrets.token_hex(3)}")
@@ -68,28 +67,12 @@ class EmbeddedStore:
         os.replace(temporary, self.path / "current")
         _fsync_dir(self.path)
         self._prune(keep)
-        self._release_lock()
+        self.lock.release()
         return PublishedVersion(writer.path)
 
     def abort(self, writer: Writer) -> None:
         writer.abort()
-        self._release_lock()
-
-    def _take_lock(self) -> None:
-        handle = (self.path / "build.lock").open("w")
-        try:
-            # A POSIX record lock belongs to this process alone: the workers it forks do not
-            # inherit it, so a killed build frees the store at once.
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise BuildInProgress(f"another build is publishing to {self.path}; wait for it to end") from None
-        self._lock = handle
-
-    def _release_lock(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        self.lock.release()
 
     def _remove_incomplete(self) -> None:
         """Leftovers of a build that was killed (the lock proves none is running)."""

@@ -17,17 +17,16 @@ drop the leftovers of one that was killed.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
-from publisher.errors import BuildInProgress, PublisherError, StoreUnavailable
+from publisher.errors import PublisherError, StoreUnavailable
 from publisher.settings import Settings
 from publisher.store.dialects import drop_graph, endpoints
+from publisher.store.lock import BuildLock
 from publisher.store.remote_graph import RemoteGraph
 from publisher.store.remote_writer import RemoteVersionWriter
 from publisher.store.sparql_client import SparqlClient
@@ -46,7 +45,8 @@ class RemoteStore:
         self.files = Path(settings.store_files)
         self.pointer_graph = f"{TERMS}{self.name}:pointer"
         self.read_timeout = settings.sparql_timeout
-        self._lock: IO[str] | None = None
+        self.lock = BuildLock(self.files / "build.lock", f"another build is publishing {self.name!r} to the "
+                              f"{self.client.origin}; wait for it to end")
 
     @property
     def versions_dir(self) -> Path:
@@ -77,14 +77,14 @@ class RemoteStore:
 
     def begin(self) -> Writer:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
+        self.lock.take()
         try:
             self._drop_leftovers()
             version_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
             self._mark(LOADING, version_id)  # before anything is written: a killed build's leftovers stay known
             return RemoteVersionWriter(self.versions_dir / version_id, self.client, self.graph_of(version_id))
         except BaseException:
-            self._release_lock()
+            self.lock.release()
             raise
 
     def commit(self, writer: Writer, keep: int) -> PublishedVersion:
@@ -103,7 +103,7 @@ class RemoteStore:
             raise PublisherError(f"the {self.client.origin} did not switch {self.name!r} to version {version_id}")
         self._forget_leftovers(version_id)
         self._prune(keep, version_id)
-        self._release_lock()
+        self.lock.release()
         return self.open(version_id)
 
     def abort(self, writer: Writer) -> None:
@@ -116,7 +116,7 @@ class RemoteStore:
         except StoreUnavailable:
             pass
         finally:
-            self._release_lock()
+            self.lock.release()
 
     def _pointed(self, relation: str) -> list[str]:
         answer = self.client.query(
@@ -164,18 +164,3 @@ class RemoteStore:
         for version_id in published[:-keep]:
             if version_id != current:
                 self._drop(version_id, PUBLISHED)
-
-    def _take_lock(self) -> None:
-        handle = (self.files / "build.lock").open("w")
-        try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise BuildInProgress(f"another build is publishing {self.name!r} to the {self.client.origin}; "
-                                  "wait for it to end") from None
-        self._lock = handle
-
-    def _release_lock(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None

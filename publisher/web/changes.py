@@ -26,7 +26,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from publisher.store.version import LEDGER, PublishedVersion
 from publisher.terms import SCHEMA, SKOS
 from publisher.web.derived import per_app
-from publisher.web.http import PREFLIGHT, Representation, RepresentationCache, make_representation, respond
+from publisher.web.http import Representation, RepresentationCache, answer_preflight, make_representation, respond
 from publisher.web.media import Format
 from publisher.web.versions import version
 
@@ -87,11 +87,7 @@ def _feed(v: PublishedVersion) -> list[Activity]:
     return per_app("changes", activities).get(v)
 
 
-@bp.after_request
-def _cors(response: Response) -> Response:
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT)
-    return response
+bp.after_request(answer_preflight)
 
 
 @bp.route("/changes")

@@ -40,6 +40,13 @@ PREFLIGHT = {
 }
 
 
+def answer_preflight(response: Response) -> Response:
+    """A blueprint's `after_request`: an OPTIONS request gets the CORS preflight headers."""
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT)
+    return response
+
+
 @dataclass(frozen=True)
 class Representation:
     body: bytes

@@ -20,7 +20,7 @@ from publisher.errors import PublisherError
 from publisher.terms import Iris
 from publisher.web import describe, jsonld, pages
 from publisher.web.catalogue import NAME_SORTS, SORTS, catalogue, video_modified
-from publisher.web.http import PREFLIGHT, Links, Representation, RepresentationCache, make_representation, respond
+from publisher.web.http import Links, Representation, RepresentationCache, answer_preflight, make_representation, respond
 from publisher.web.media import BY_NAME, FORMATS, HTML, Format, negotiate, serialize, split_suffix
 from publisher.web.versions import version
 
@@ -59,11 +59,7 @@ def representations() -> RepresentationCache:
     return current_app.extensions["publisher.representations"]  # type: ignore[no-any-return]
 
 
-@bp.after_request
-def _cors(response: Response) -> Response:
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT)
-    return response
+bp.after_request(answer_preflight)
 
 
 @bp.route("/video/<name>")
