@@ -128,7 +128,8 @@ def test_header_fields_continue_on_indented_lines_and_defaults_lose_their_quotes
     assert query.description.startswith("For one video, each institution")
     assert "taken from the appearance's display line" in query.description
     assert [(p.name, p.type, p.default) for p in query.params] == [("video", "string", "portrait-alain-burlaud")]
-    assert LIBRARY["talks-published-between"].example_values == {"start": "2024-03-01", "end": "2024-03-31"}
+    assert LIBRARY["talks-published-between"].example_values == {"start": "2024-03-01", "end": "2024-03-31", "limit": "20",
+                                                                 "offset": "0"}
 
 
 # --- (b) exact answers on the sample (data/) ------------------------------------------------
