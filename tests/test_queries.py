@@ -459,6 +459,7 @@ def test_generated_talks_published_between(generated: Generated, start: str, end
     if start == "1900-01-01":  # every dated talk: many pages
         assert len(rows) > 1000
     assert_pages(page, rows, size=40 if len(rows) > 400 else 6)
+    assert page(limit=10, offset=-5) == rows[:5]  # places before the first are not read: no talk of an earlier day
 
 
 @pytest.mark.parametrize("minutes", ["60", "90", "115"])
