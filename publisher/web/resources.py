@@ -146,20 +146,22 @@ def _ontology(base: str) -> list[ox.Triple]:
 
 
 def _rdf(kind: str, iri: str, fmt: Format) -> Callable[[], Representation]:
-    def make() -> Representation:
-        triples = _description(kind, iri)
-        if fmt.name == "jsonld":
-            return make_representation(jsonld.dumps(jsonld.compact(triples)).encode("utf-8"), fmt)
-        return make_representation(serialize(triples, fmt), fmt)
+    return lambda: _written(_description(kind, iri), fmt)
 
-    return make
+
+def _written(triples: list[ox.Triple], fmt: Format) -> Representation:
+    if fmt.name == "jsonld":
+        return make_representation(jsonld.dumps(jsonld.compact(triples)).encode("utf-8"), fmt)
+    return make_representation(serialize(triples, fmt), fmt)
 
 
 def _html(kind: str, iri: str, links: Links) -> Callable[[], Representation]:
     def make() -> Representation:
         v = version()
-        description = pages.Description(_description(kind, iri), v.manifest.base)
-        data = representations().get_or_make((v.id, links.path, "jsonld"), _rdf(kind, iri, BY_NAME["jsonld"]))
+        triples = _description(kind, iri)
+        description = pages.Description(triples, v.manifest.base)
+        # The page embeds the JSON-LD written from the same description: one query for both.
+        data = representations().get_or_make((v.id, links.path, "jsonld"), lambda: _written(triples, BY_NAME["jsonld"]))
         page = pages.PAGES[kind](description, v, iri)
         html = render_template(
             f"{kind}.html", page=page, iri=iri, links=links, formats=FORMATS[1:],
