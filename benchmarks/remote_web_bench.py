@@ -22,15 +22,23 @@ remote_bench.py) and the catalogue built into it with `publisher build --full`:
   requests or BUDGET seconds (at least 3), after one warm-up, the stores alternating by question;
   the ratio Virtuoso p50 / embedded p50 against the target (within 2x).
 
+With --baseline SRC (another checkout of the publisher, e.g. /work/main), a third server runs
+that code on the same Virtuoso ("Virtuoso (baseline)"), measured in turn with the other two: before
+and after a change, side by side. With --virtuoso-env FILE (JSON: the PUBLISHER_STORE… variables of
+a Virtuoso already running with the catalogue built into it), that store is read and nothing is
+built into Virtuoso.
+
 Prints Markdown tables and the load average around each part.
 
     .venv/bin/python benchmarks/remote_web_bench.py --videos 100000 [--catalogue DIR] [--embedded-store DIR]
-        [--connections 8] [--seconds 10] [--rounds 2] [--runs 20] [--budget 6] [--out bench-out]
+        [--virtuoso-env FILE] [--baseline SRC] [--connections 8] [--seconds 10] [--rounds 2] [--runs 20]
+        [--budget 6] [--out bench-out]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -41,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,11 +95,14 @@ class Measure:
         return self.requests / self.seconds
 
 
-def start_server(label: str, env: dict[str, str], *options: str) -> Server:
+def start_server(label: str, env: dict[str, str], *options: str, source: Path | None = None) -> Server:
+    """`source`: another checkout whose code serves (its directory first on the path), else this one's."""
     port = free_port()
+    path = {"PYTHONPATH": str(source)} if source else {}
     process = subprocess.Popen(
         [sys.executable, "-m", "publisher", "serve", "--workers", "2", "--port", str(port), *options],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, **env, **path}, cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/", time.monotonic() + 120)
@@ -190,8 +202,10 @@ def dereference(servers: list[Server], slugs: list[str], args: argparse.Namespac
 
 
 def questions(servers: list[Server], picked: dict[str, str], args: argparse.Namespace) -> str:
-    lines = ["| question | embedded p50 / p99 (ms) | Virtuoso p50 / p99 (ms) | ratio of p50 | rows | within 2× |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]
+    remote = [server.store for server in servers if server.store != "embedded"]
+    lines = ["| question | embedded p50 / p99 (ms) | " + " | ".join(f"{r} p50 / p99 (ms) | ratio | within 2×" for r in remote)
+             + " | rows |", "| --- | ---: | " + " | ".join("---: | ---: | ---" for _ in remote) + " | ---: |"]
+    within = dict.fromkeys(remote, 0)
     for index, (name, query) in enumerate(sorted(load_queries().items())):
         if args.only and name not in args.only:
             continue
@@ -203,16 +217,22 @@ def questions(servers: list[Server], picked: dict[str, str], args: argparse.Name
                 timing[server.store] = server_uncached(server.url, name, given, args.runs, args.budget)
             except Exception as problem:  # noqa: BLE001 (a question a store cannot answer: say why)
                 timing[server.store] = str(problem).splitlines()[0][:80]
-        here, there = timing["embedded"], timing["Virtuoso"]
-        cells = [t.cell() if hasattr(t, "cell") else f"fails: {t}" for t in (here, there)]  # type: ignore[attr-defined]
-        if hasattr(here, "p50_ms") and hasattr(there, "p50_ms"):
-            ratio = there.p50_ms / here.p50_ms  # type: ignore[attr-defined]
-            rows = f"{here.rows:,}" + ("" if here.rows == there.rows else f" / {there.rows:,}")  # type: ignore[attr-defined]
-            verdict = "yes" if ratio <= TARGET_RATIO else "**no**"
-            lines.append(f"| {name} | {cells[0]} | {cells[1]} | {ratio:.2f} | {rows} | {verdict} |")
-        else:
-            lines.append(f"| {name} | {cells[0]} | {cells[1]} | | | **no** |")
+        here = timing["embedded"]
+        cells = [here.cell() if hasattr(here, "cell") else f"fails: {here}"]  # type: ignore[attr-defined]
+        rows = [f"{here.rows:,}" if hasattr(here, "rows") else ""]  # type: ignore[attr-defined]
+        for label in remote:
+            there = timing[label]
+            if hasattr(here, "p50_ms") and hasattr(there, "p50_ms"):
+                ratio = there.p50_ms / here.p50_ms  # type: ignore[attr-defined]
+                within[label] += ratio <= TARGET_RATIO
+                cells.append(f"{there.cell()} | {ratio:.2f} | {'yes' if ratio <= TARGET_RATIO else '**no**'}")  # type: ignore[attr-defined]
+                if there.rows != here.rows:  # type: ignore[attr-defined]
+                    rows.append(f"{there.rows:,} ({label})")  # type: ignore[attr-defined]
+            else:
+                cells.append(f"fails: {there} | | **no**")
+        lines.append(f"| {name} | {' | '.join(cells)} | {' / '.join(rows)} |")
         print(f"  {lines[-1]}  (load {loadavg()})", file=sys.stderr)
+    lines += ["", "; ".join(f"{label}: {n} questions within {TARGET_RATIO:g}× of embedded" for label, n in within.items())]
     return "\n".join(lines)
 
 
@@ -233,6 +253,9 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=100_000)
     parser.add_argument("--catalogue", type=Path, help="a generated catalogue already there (default: generate one)")
     parser.add_argument("--embedded-store", type=Path, help="an embedded store already built from the catalogue (reused)")
+    parser.add_argument("--virtuoso-env", type=Path,
+                        help="JSON of the PUBLISHER_STORE… variables of a Virtuoso already holding the catalogue (reused)")
+    parser.add_argument("--baseline", type=Path, help="another checkout of the publisher to serve the same Virtuoso too")
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     parser.add_argument("--buffers", type=int, default=0, help="Virtuoso NumberOfBuffers (default: by size)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
@@ -251,12 +274,11 @@ def main() -> None:
     report = [f"{args.videos:,} videos; load average at the start {loadavg()}; Virtuoso NumberOfBuffers {buffers}; "
               f"{args.connections} connections, {args.seconds:.0f} s a measurement, {args.rounds} rounds", ""]
     with tempfile.TemporaryDirectory(prefix="remote-web-bench-", dir=args.out) as scratch, \
-            virtuoso_server(Path(scratch) / "virtuoso", buffers=buffers) as virtuoso:
+            virtuoso_store(args, Path(scratch), buffers) as remote:
         work = Path(scratch)
         embedded_dir = args.embedded_store or work / "embedded"
         embedded_env = {"PUBLISHER_STORE": str(embedded_dir), "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
-        remote = {**remote_env(virtuoso, work / "files", "bench"), "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
-        builds = [("Virtuoso", remote)]
+        builds = [] if args.virtuoso_env else [("Virtuoso", remote)]
         if not (embedded_dir / "current").exists():
             builds.insert(0, ("embedded", embedded_env))
         for label, env in builds:
@@ -266,10 +288,12 @@ def main() -> None:
         version = PublishedVersion((embedded_dir / "current").resolve())
         report.append(f"{version.manifest.triples:,} triples in the embedded version\n")
         slugs = video_slugs(catalogue, work / "rejects.jsonl")
-        stores = [("embedded", embedded_env), ("Virtuoso", remote)]
+        stores: list[tuple[str, dict[str, str], Path | None]] = [("embedded", embedded_env, None), ("Virtuoso", remote, None)]
+        if args.baseline:
+            stores.append(("Virtuoso (baseline)", remote, args.baseline.resolve()))
         servers = []
         try:
-            servers = [start_server(label, env) for label, env in stores]
+            servers = [start_server(label, env, source=source) for label, env, source in stores]
             report += [f"Dereference (load average before {loadavg()}):", "", dereference(servers, slugs, args), "",
                        f"load average after {loadavg()}", ""]
         finally:
@@ -282,13 +306,23 @@ def main() -> None:
             print("parameters:", picked, file=sys.stderr)
             servers = []
             try:
-                servers = [start_server(label, env, "--sparql-cache-mb", "0") for label, env in stores]
+                servers = [start_server(label, env, "--sparql-cache-mb", "0", source=source) for label, env, source in stores]
                 report += [f"Questions, uncached (load average before {loadavg()}; parameters {picked}):", "",
                            questions(servers, picked, args), "", f"load average after {loadavg()}"]
             finally:
                 for server in servers:
                     stop(server.process)
     print("\n".join(report))
+
+
+@contextlib.contextmanager
+def virtuoso_store(args: argparse.Namespace, work: Path, buffers: int) -> Iterator[dict[str, str]]:
+    """The PUBLISHER_… variables of the Virtuoso to read: the one --virtuoso-env names, else a throwaway one."""
+    if args.virtuoso_env:
+        yield json.loads(args.virtuoso_env.read_text(encoding="utf-8"))
+        return
+    with virtuoso_server(work / "virtuoso", buffers=buffers) as virtuoso:
+        yield {**remote_env(virtuoso, work / "files", "bench"), "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
 
 
 if __name__ == "__main__":

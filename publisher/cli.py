@@ -221,8 +221,8 @@ def dump_command(fmt: str, output: Path | None, **options: Any) -> None:
 
 
 @main.command("serve")
-@setting_options("store", "base", "host", "port", "sparql_timeout", "sparql_rows", "sparql_workers", "sparql_services",
-                 "sparql_cache_mb", "max_request_bytes", "oai_page_size", "admin_email")
+@setting_options("store", "base", "host", "port", "pointer_interval", "sparql_timeout", "sparql_rows", "sparql_workers",
+                 "sparql_services", "sparql_cache_mb", "max_request_bytes", "oai_page_size", "admin_email")
 @click.option(
     "--workers", "gunicorn_workers", type=click.IntRange(min=0), default=0, show_default=True,
     help="0: Werkzeug's threaded server; N: gunicorn with N worker processes.",

@@ -64,6 +64,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("title", "Vidéos de la recherche en sciences de gestion", "Title of the dataset."),
     Setting("host", "127.0.0.1", "Address `serve` listens on (0.0.0.0 for every interface)."),
     Setting("port", 5000, "Port `serve` listens on.", int),
+    Setting("pointer_interval", 1.0,
+            "With a remote store: seconds each web process keeps the version pointer it read before asking the store "
+            "again (0: at every request); a republish reaches every process within this time. The embedded store's "
+            "pointer is read at every request.", float),
     Setting("sparql_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped (its worker process is killed).",
             float),
     Setting("sparql_rows", 10000, "Most rows (or triples) a SPARQL answer holds; a longer one is cut and says so.", int),
@@ -95,6 +99,7 @@ class Settings:
     title: str = "Vidéos de la recherche en sciences de gestion"
     host: str = "127.0.0.1"
     port: int = 5000
+    pointer_interval: float = 1.0
     sparql_timeout: float = 30.0
     sparql_rows: int = 10000
     sparql_workers: int = 2
@@ -124,6 +129,8 @@ class Settings:
                              "--max-request-bytes at least 1024")
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.store_name):
             raise UsageError(f"--store-name must be letters, digits, '_', '.' or '-', got {self.store_name!r}")
+        if not 0 <= self.pointer_interval <= 3600:
+            raise UsageError(f"--pointer-interval must be between 0 and 3600 seconds, got {self.pointer_interval:g}")
         if self.sparql_cache_mb < 0:
             raise UsageError("--sparql-cache-mb must be 0 (no cache) or more")
 

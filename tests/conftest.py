@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -184,6 +185,17 @@ class LiveServer:
 
         report = build(list(inputs), self.settings, now=now)
         assert report.rejected == 0, report.rejections
+        if report.version is not None:
+            self.wait_for_version(report.version)
+
+    def wait_for_version(self, version_id: str) -> None:
+        """Until the app reads `version_id`: a remote store's pointer is read again only after
+        --pointer-interval seconds."""
+        versions = self.app.extensions["publisher.versions"]
+        deadline = time.monotonic() + versions.interval + 10
+        while versions.current().id != version_id:
+            assert time.monotonic() < deadline, f"the app still reads another version than {version_id}"
+            time.sleep(0.05)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -137,6 +137,11 @@ def test_503_while_the_store_is_down_then_answers_again(stoppable: tuple[LiveSer
 
     store.stop()
     try:
+        # A process that read the pointer just before keeps it for --pointer-interval seconds.
+        deadline = time.monotonic() + live.settings.pointer_interval + 10
+        while live.get("/video/innovation-publique", TURTLE).status != 503:
+            assert time.monotonic() < deadline, "still answering without the store"
+            time.sleep(0.05)
         for route, path, accept, body in _requests():
             reply = _send(live, path, accept, body)
             assert reply.status == 503, (route, path, reply.status, reply.body[:300])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -131,11 +132,13 @@ class VideoDates:
         self._dates: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
-    def modified(self, version: PublishedVersion, video_id: str) -> str | None:
+    def modified(self, version: PublishedVersion, video_id: str,
+                 find: Callable[[PublishedVersion, str], str | None] | None = None) -> str | None:
+        """`find`: how to ask the store for a date not known yet (else a query of its own)."""
         with self._lock:
             if self._version_id == version.id and video_id in self._dates:
                 return self._dates[video_id]
-        date = _video_modified(version, video_id)
+        date = (find or _video_modified)(version, video_id)
         with self._lock:
             if self._version_id != version.id or len(self._dates) >= self.limit:
                 self._version_id, self._dates = version.id, {}
@@ -154,6 +157,7 @@ def catalogue(version: PublishedVersion) -> Catalogue:
     return current_app.extensions["publisher.catalogues"].of(version)  # type: ignore[no-any-return]
 
 
-def video_modified(version: PublishedVersion, video_id: str) -> str | None:
+def video_modified(version: PublishedVersion, video_id: str,
+                   find: Callable[[PublishedVersion, str], str | None] | None = None) -> str | None:
     """When the video's record last changed, or None when no such video is published."""
-    return current_app.extensions["publisher.video_dates"].modified(version, video_id)  # type: ignore[no-any-return]
+    return current_app.extensions["publisher.video_dates"].modified(version, video_id, find)  # type: ignore[no-any-return]

@@ -3,7 +3,9 @@
 
 `DESCRIPTION` is the one query a data representation costs: the resource's own statements
 (for a video, also its `#speaker-n` and `#views` nodes) and the labels of everything it links to.
-(Its first branch is a BIND: Virtuoso 7.2 finds nothing in a UNION whose branch is a lone VALUES.)
+(Its first branch is a BIND: Virtuoso 7.2 finds nothing in a UNION whose branch is a lone VALUES.
+The two label properties are a UNION, not `VALUES ?lp { … } ?o ?lp ?label`, which Virtuoso 7.2
+plans ten times slower: 110 against 12 ms a video at 100k videos; no slower on Oxigraph.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ CONSTRUCT { ?s ?p ?o . ?o ?lp ?label }
 WHERE {
   { BIND($this AS ?s) } UNION { $this schema:contributor ?s } UNION { $this schema:interactionStatistic ?s }
   ?s ?p ?o .
-  OPTIONAL { VALUES ?lp { rdfs:label schema:name } ?o ?lp ?label FILTER(isIRI(?o)) }
+  OPTIONAL {
+    { ?o rdfs:label ?label BIND(rdfs:label AS ?lp) } UNION { ?o schema:name ?label BIND(schema:name AS ?lp) }
+    FILTER(isIRI(?o))
+  }
 }"""
 
 # Talks of a person, with the institution they spoke for in each and their co-speakers.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
 from publisher.errors import PublisherError
-from publisher.terms import Iris
+from publisher.store.version import PublishedVersion
+from publisher.terms import DCTERMS, RDF, SCHEMA, Iris
 from publisher.web import describe, jsonld, pages
 from publisher.web.catalogue import NAME_SORTS, SORTS, catalogue, video_modified
 from publisher.web.http import Links, Representation, RepresentationCache, answer_preflight, make_representation, respond
@@ -30,6 +31,8 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*\Z")
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent.parent / "ontology" / "ontology.ttl"
 PROV = "http://www.w3.org/ns/prov#"
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+RDF_TYPE, VIDEO_OBJECT = ox.NamedNode(RDF + "type"), ox.NamedNode(SCHEMA + "VideoObject")
+DCTERMS_MODIFIED = ox.NamedNode(DCTERMS + "modified")
 
 
 class Withdrawn(PublisherError):
@@ -65,10 +68,12 @@ bp.after_request(answer_preflight)
 @bp.route("/video/<name>")
 def video(name: str) -> Response:
     v = version()
-    modified = video_modified(v, name)  # an id that looks suffixed (`report.nt`) is the id
+    described: dict[str, list[ox.Triple]] = {}
+    find = partial(_described_video, described=described)
+    modified = video_modified(v, name, find)  # an id that looks suffixed (`report.nt`) is the id
     stem, suffix = (name, None) if modified is not None else split_suffix(name)
     if suffix is not None:
-        modified = video_modified(v, stem)
+        modified = video_modified(v, stem, find)
     iri = _iri("video", stem)
     if modified is None:
         withdrawn = v.manifest.withdrawn.get(stem)
@@ -76,7 +81,24 @@ def video(name: str) -> Response:
         if withdrawn is not None:
             raise Withdrawn(iri, withdrawn)
         abort(404, f"no video {stem}")
-    return _serve("video", iri, suffix, modified=modified)
+    return _serve("video", iri, suffix, modified=modified, triples=described.get(stem))
+
+
+def _described_video(v: PublishedVersion, video_id: str, described: dict[str, list[ox.Triple]]) -> str | None:
+    """When a video not seen yet by this process last changed, read from its description, which is
+    kept in `described` for its representation: on a remote store, one round trip instead of two."""
+    if not NAME.match(video_id):
+        return None
+    this = ox.NamedNode(f"{v.manifest.base}video/{video_id}")
+    triples = describe.construct(v, describe.DESCRIPTION, this.value)
+    own = [t for t in triples if t.subject == this]
+    if not any(t.predicate == RDF_TYPE and t.object == VIDEO_OBJECT for t in own):
+        return None
+    modified = next((t.object.value for t in own if t.predicate == DCTERMS_MODIFIED and isinstance(t.object, ox.Literal)),
+                    None)
+    if modified is not None:
+        described[video_id] = triples
+    return modified
 
 
 @bp.route("/person/<name>")
@@ -116,13 +138,15 @@ def _iri(kind: str, stem: str) -> str:
     return f"{version().manifest.base}{kind}/{stem}"
 
 
-def _serve(kind: str, iri: str, suffix: Format | None, *, path: str | None = None, modified: str | None = None) -> Response:
+def _serve(kind: str, iri: str, suffix: Format | None, *, path: str | None = None, modified: str | None = None,
+           triples: list[ox.Triple] | None = None) -> Response:
+    """`triples`: the resource's description when the request already read it."""
     fmt = negotiate(suffix)
     g.publisher_format = fmt
     v = version()
     base = v.manifest.base
     links = Links(iri, path or pages.href(iri, base), base + "dataset")
-    make = _html(kind, iri, links) if fmt is HTML else _rdf(kind, iri, fmt)
+    make = _html(kind, iri, links, triples) if fmt is HTML else _rdf(kind, iri, fmt, triples)
     key = links.path + ("?" + request.query_string.decode("latin-1") if fmt is HTML and request.query_string else "")
     rep = representations().get_or_make((v.id, key, fmt.name), make)
     # A video's page also shows related talks, so only its data follows the record's own date.
@@ -130,7 +154,9 @@ def _serve(kind: str, iri: str, suffix: Format | None, *, path: str | None = Non
     return respond(rep, links, last, negotiated=suffix is None)
 
 
-def _description(kind: str, iri: str) -> list[ox.Triple]:
+def _description(kind: str, iri: str, known: list[ox.Triple] | None = None) -> list[ox.Triple]:
+    if known is not None:
+        return known
     if kind == "ontology":
         return _ontology(version().manifest.base)
     triples = describe.construct(version(), describe.DESCRIPTION, iri)
@@ -145,21 +171,23 @@ def _ontology(base: str) -> list[ox.Triple]:
         return [q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)]
 
 
-def _rdf(kind: str, iri: str, fmt: Format) -> Callable[[], Representation]:
-    def make() -> Representation:
-        triples = _description(kind, iri)
-        if fmt.name == "jsonld":
-            return make_representation(jsonld.dumps(jsonld.compact(triples)).encode("utf-8"), fmt)
-        return make_representation(serialize(triples, fmt), fmt)
-
-    return make
+def _rdf(kind: str, iri: str, fmt: Format, known: list[ox.Triple] | None = None) -> Callable[[], Representation]:
+    return lambda: _written(_description(kind, iri, known), fmt)
 
 
-def _html(kind: str, iri: str, links: Links) -> Callable[[], Representation]:
+def _written(triples: list[ox.Triple], fmt: Format) -> Representation:
+    if fmt.name == "jsonld":
+        return make_representation(jsonld.dumps(jsonld.compact(triples)).encode("utf-8"), fmt)
+    return make_representation(serialize(triples, fmt), fmt)
+
+
+def _html(kind: str, iri: str, links: Links, known: list[ox.Triple] | None = None) -> Callable[[], Representation]:
     def make() -> Representation:
         v = version()
-        description = pages.Description(_description(kind, iri), v.manifest.base)
-        data = representations().get_or_make((v.id, links.path, "jsonld"), _rdf(kind, iri, BY_NAME["jsonld"]))
+        triples = _description(kind, iri, known)
+        description = pages.Description(triples, v.manifest.base)
+        # The page embeds the JSON-LD written from the same description: one query for both.
+        data = representations().get_or_make((v.id, links.path, "jsonld"), lambda: _written(triples, BY_NAME["jsonld"]))
         page = pages.PAGES[kind](description, v, iri)
         html = render_template(
             f"{kind}.html", page=page, iri=iri, links=links, formats=FORMATS[1:],
