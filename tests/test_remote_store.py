@@ -286,7 +286,7 @@ def test_any_sparql_store_by_its_three_endpoints(tmp_path: Path):
 
 @pytest.mark.parametrize(("stored", "meant"), [
     ("239.59", "PT3M59S"), ("239.5", "PT3M59.5S"), ("60.0", "PT1M"), ("3723.3", "PT1H2M3S"), ("7200.0", "PT2H"),
-    ("PT0S", "PT0S"),
+    ("1450.1", "PT24M10S"), ("3170.5", "PT52M50S"), ("10.1", "PT10S"), ("PT0S", "PT0S"),
 ])
 def test_virtuoso_s_durations_are_read_back_as_written(stored: str, meant: str):
     xsd = "http://www.w3.org/2001/XMLSchema#duration"
@@ -294,3 +294,27 @@ def test_virtuoso_s_durations_are_read_back_as_written(stored: str, meant: str):
     assert fix_results("virtuoso", answer) == f'<binding name="d"><literal datatype="{xsd}">{meant}</literal></binding>'.encode()
     assert fix_ntriples("virtuoso", f'<s> <p> "{stored}"^^<{xsd}> .'.encode()) == f'<s> <p> "{meant}"^^<{xsd}> .'.encode()
     assert fix_results("oxigraph", answer) == answer
+
+
+ROUND_TRIP_DURATIONS = ["PT3M59S", "PT24M10S", "PT52M50S", "PT1M", "PT10S", "PT2H", "PT1H2M3S", "PT1H", "PT59M59S",
+                        "PT3M59.5S", "PT0S"]
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_durations_come_back_from_the_store_as_they_were_written():
+    """What the store really writes back (Virtuoso keeps a duration as seconds), read through our
+    client, in both the answers of SELECT and of CONSTRUCT."""
+    server = remote_server()
+    client = SparqlClient(endpoints(server.url), server.user, server.password)
+    graph_iri = f"urn:x-publisher:durations-{os.getpid()}"
+    xsd = "http://www.w3.org/2001/XMLSchema#duration"
+    written = {f"http://example.org/d{i}": value for i, value in enumerate(ROUND_TRIP_DURATIONS)}
+    client.post_graph(graph_iri, "".join(f'<{s}> <http://example.org/p> "{d}"^^<{xsd}> .\n'
+                                         for s, d in written.items()).encode())
+    try:
+        graph = RemoteGraph(client, graph_iri, "urn:x-publisher:none", 30)
+        selected = {row["s"].value: row["d"].value for row in graph.query("SELECT ?s ?d WHERE { ?s ?p ?d }")}
+        constructed = {t.subject.value: t.object.value for t in graph.query("CONSTRUCT WHERE { ?s ?p ?o }")}
+        assert selected == written and constructed == written
+    finally:
+        client.update(f"DROP SILENT GRAPH <{graph_iri}>")

@@ -111,11 +111,13 @@ _VIRTUOSO_DURATION = re.compile(rb'"([0-9]+\.[0-9]+)"\^\^<' + re.escape(XSD_DURA
 
 def _duration(lexical: str) -> str:
     """Virtuoso 7.2 keeps an xsd:duration as its seconds, and writes them back wrongly: PT3M59S comes
-    back as "239.59" (the total, then the seconds digits again), PT3M59.5S as "239.5". Both are
-    turned back into the lexical form the mapping writes."""
+    back as "239.59" (the total, then the seconds digits again, trailing zeros dropped: PT24M10S as
+    "1450.1"), PT3M59.5S as "239.5". Both are turned back into the lexical form the mapping writes.
+    Where the two readings meet (PT24M10.1S also comes back as "1450.1"), whole seconds win: the
+    platform writes durations to the second."""
     whole, dot, fraction = lexical.partition(".")
     if not (dot and whole.isdigit() and fraction.isdigit()):
         return lexical
-    total = Decimal(whole)
-    seconds = Decimal(lexical) if fraction != str(int(whole) % 60) else total
-    return duration_lexical(seconds)
+    seconds_digits = str(int(whole) % 60)
+    repeated = fraction in (seconds_digits, seconds_digits.rstrip("0") or "0")
+    return duration_lexical(Decimal(whole) if repeated else Decimal(lexical))
