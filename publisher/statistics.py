@@ -31,7 +31,8 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
   `BASE statistics#talks-about-{theme's slug}-{place}` and `statistics#talks-from-{institution's
   slug}-{place}` (`pub:listedVideo`), and for each talk, each of its themes (institutions) that
   has other talks, in order of label then IRI, a segment `BASE statistics#same-theme-of-{video's
-  slug}-{k}` (`statistics#same-institution-of-…`) giving the talk (`pub:segmentOf`), the group
+  slug}-{k}` (`statistics#same-institution-of-…`) giving the talk (`pub:themeSegmentOf`,
+  `pub:institutionSegmentOf`), the group
   (`pub:sharedGroup`), the places of its other talks in the groups' lists put end to end
   (`pub:placesBefore`, `pub:placesThrough`) and the talk's own place in the group's list
   (`pub:ownPlace`, skipped): same-theme-talks and same-institution-talks compute a page from them.
@@ -67,7 +68,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
         "listedRole", "listedVideo", "tallyVideo", "placesBefore", "placesThrough", "firstDay", "lastDay",
-        "segmentOf", "sharedGroup", "ownPlace",
+        "themeSegmentOf", "institutionSegmentOf", "sharedGroup", "ownPlace",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -173,10 +174,10 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
     theme_label = {theme_iri[key]: theme.label for key, theme in reg.themes.items()}
     org_label = {org_iri[key]: org.name for key, org in reg.institutions.items()}
-    out += _shared_groups(p, by_title, videos, themes_of_talk, theme_label,
-                          f"{iris.base}statistics#talks-about-", f"{iris.base}statistics#same-theme-of-")
-    out += _shared_groups(p, by_title, videos, orgs_of_talk, org_label,
-                          f"{iris.base}statistics#talks-from-", f"{iris.base}statistics#same-institution-of-")
+    out += _shared_groups(p, by_title, videos, themes_of_talk, theme_label, f"{iris.base}statistics#talks-about-",
+                          f"{iris.base}statistics#same-theme-of-", "themeSegmentOf")
+    out += _shared_groups(p, by_title, videos, orgs_of_talk, org_label, f"{iris.base}statistics#talks-from-",
+                          f"{iris.base}statistics#same-institution-of-", "institutionSegmentOf")
     name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
     out += _top_speakers(iris, p, Counter(speakers), name_of)
     out += _speakers_of_institutions(iris, p, Counter(spoke_for), name_of, spoke_dates)
@@ -343,14 +344,15 @@ def _listed(p: dict[str, str], prefix: str, members: list[str], link: str) -> li
 
 def _shared_groups(p: dict[str, str], by_title: list[Record], videos: dict[str, str],
                    groups_of: Mapping[str, Collection[str]], label_of: dict[str, str], list_prefix: str,
-                   segment_prefix: str) -> list[str]:
+                   segment_prefix: str, segment_of: str) -> list[str]:
     """Each group's talks by title, one node per place (`{list_prefix}{group's slug}-{place}`), and
     for each talk the segments of "the other talks sharing a group with it, group by group": its
     groups by label then IRI, those with other talks only, each a node
     (`{segment_prefix}{video's slug}-{k}`) giving the group, the places of the segment in the
     concatenation of the groups' lists without the talk (after `pub:placesBefore`, up to
     `pub:placesThrough`) and the talk's own place in the group's list, which a page skips. A
-    question finds a talk's segments by `pub:segmentOf`, however many groups it has."""
+    question finds a talk's segments by `segment_of` (`pub:themeSegmentOf`, `pub:institutionSegmentOf`),
+    however many groups it has."""
     members: dict[str, list[str]] = defaultdict(list)  # group -> its talks' ids by title
     for record in by_title:
         for group in dict.fromkeys(groups_of[record.id]):
@@ -370,7 +372,7 @@ def _shared_groups(p: dict[str, str], by_title: list[Record], videos: dict[str, 
                 continue
             k += 1
             node = iri(f"{segment_prefix}{_slug(video)}-{k}")
-            out += [f"{node} {p['segmentOf']} {video}", f"{node} {p['sharedGroup']} {group}",
+            out += [f"{node} {p[segment_of]} {video}", f"{node} {p['sharedGroup']} {group}",
                     f"{node} {p['placesBefore']} {integer(before)}", f"{node} {p['placesThrough']} {integer(before + others)}",
                     f"{node} {p['ownPlace']} {integer(own_place[(group, record_id)])}"]
             before += others
