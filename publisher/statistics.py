@@ -27,6 +27,15 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
   pair, `BASE statistics#co-speakers-of-{person's slug}-{place}`), with the other's place among
   the person's co-speakers.
   A place in the node's IRI lets a question compute the IRIs of a page (`limit` places after `offset`).
+- each theme's talks and each institution's (schema:sourceOrganization) by title,
+  `BASE statistics#talks-about-{theme's slug}-{place}` and `statistics#talks-from-{institution's
+  slug}-{place}` (`pub:listedVideo`), and for each talk, each of its themes (institutions) that
+  has other talks, in order of label then IRI, a segment `BASE statistics#same-theme-of-{video's
+  slug}-{k}` (`statistics#same-institution-of-…`) giving the talk (`pub:themeSegmentOf`,
+  `pub:institutionSegmentOf`), the group
+  (`pub:sharedGroup`), the places of its other talks in the groups' lists put end to end
+  (`pub:placesBefore`, `pub:placesThrough`) and the talk's own place in the group's list
+  (`pub:ownPlace`, skipped): same-theme-talks and same-institution-talks compute a page from them.
 
 The build maps the whole catalogue again each time, so the figures always describe what is
 published: a record's change changes them in the next build.
@@ -37,7 +46,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import product
@@ -59,6 +68,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
         "listedRole", "listedVideo", "tallyVideo", "placesBefore", "placesThrough", "firstDay", "lastDay",
+        "themeSegmentOf", "institutionSegmentOf", "sharedGroup", "ownPlace",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -92,6 +102,8 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     appearances: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)  # person key -> (date, title, id, n)
     written: set[tuple[str, str]] = set()  # (keyword, language)
     sharing: dict[tuple[str, str], list[str]] = defaultdict(list)  # (theme, institution) -> its videos
+    themes_of_talk: dict[str, list[str]] = {}  # record id -> its themes' IRIs
+    orgs_of_talk: dict[str, set[str]] = {}  # record id -> its institutions' IRIs
     for record in records:
         themes = []
         for label in record.themes:
@@ -108,6 +120,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
                 org, chain = orgs_of[speaker.institution]
                 orgs.add(org)
                 within.update(chain)
+        themes_of_talk[record.id], orgs_of_talk[record.id] = themes, orgs
         people = {person_iri[reg.speaker_keys[(record.id, n)]] for n in range(1, len(record.speakers) + 1)}
         spoke_for += {(orgs_of[speaker.institution][0], person_iri[reg.speaker_keys[(record.id, n)]])
                       for n, speaker in enumerate(record.speakers, start=1) if speaker.institution}
@@ -159,6 +172,12 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     for key, spoken in appearances.items():
         roles = [iri(f"{iris.video(record_id)}#speaker-{n}") for *_, record_id, n in sorted(spoken)]
         out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
+    theme_label = {theme_iri[key]: theme.label for key, theme in reg.themes.items()}
+    org_label = {org_iri[key]: org.name for key, org in reg.institutions.items()}
+    out += _shared_groups(p, by_title, videos, themes_of_talk, theme_label, f"{iris.base}statistics#talks-about-",
+                          f"{iris.base}statistics#same-theme-of-", "themeSegmentOf")
+    out += _shared_groups(p, by_title, videos, orgs_of_talk, org_label, f"{iris.base}statistics#talks-from-",
+                          f"{iris.base}statistics#same-institution-of-", "institutionSegmentOf")
     name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
     out += _top_speakers(iris, p, Counter(speakers), name_of)
     out += _speakers_of_institutions(iris, p, Counter(spoke_for), name_of, spoke_dates)
@@ -321,6 +340,43 @@ def _listed(p: dict[str, str], prefix: str, members: list[str], link: str) -> li
     """A list, one node per place (`{prefix}{place}`, from 1) giving its member: a question computes
     the IRIs of a page's places from `limit` and `offset` and looks each one up."""
     return [f"<{prefix}{place}> {p[link]} {member}" for place, member in enumerate(members, start=1)]
+
+
+def _shared_groups(p: dict[str, str], by_title: list[Record], videos: dict[str, str],
+                   groups_of: Mapping[str, Collection[str]], label_of: dict[str, str], list_prefix: str,
+                   segment_prefix: str, segment_of: str) -> list[str]:
+    """Each group's talks by title, one node per place (`{list_prefix}{group's slug}-{place}`), and
+    for each talk the segments of "the other talks sharing a group with it, group by group": its
+    groups by label then IRI, those with other talks only, each a node
+    (`{segment_prefix}{video's slug}-{k}`) giving the group, the places of the segment in the
+    concatenation of the groups' lists without the talk (after `pub:placesBefore`, up to
+    `pub:placesThrough`) and the talk's own place in the group's list, which a page skips. A
+    question finds a talk's segments by `segment_of` (`pub:themeSegmentOf`, `pub:institutionSegmentOf`),
+    however many groups it has."""
+    members: dict[str, list[str]] = defaultdict(list)  # group -> its talks' ids by title
+    for record in by_title:
+        for group in dict.fromkeys(groups_of[record.id]):
+            members[group].append(record.id)
+    out = []
+    own_place: dict[tuple[str, str], int] = {}
+    for group, ids in members.items():
+        if len(ids) < 2:  # no segment reads it
+            continue
+        out += _listed(p, f"{list_prefix}{_slug(group)}-", [videos[i] for i in ids], "listedVideo")
+        own_place.update(((group, i), place) for place, i in enumerate(ids, start=1))
+    for record_id, groups in groups_of.items():
+        video, before, k = videos[record_id], 0, 0
+        for group in sorted(set(groups), key=lambda group: (label_of[group], group[1:-1])):
+            others = len(members[group]) - 1
+            if not others:
+                continue
+            k += 1
+            node = iri(f"{segment_prefix}{_slug(video)}-{k}")
+            out += [f"{node} {p[segment_of]} {video}", f"{node} {p['sharedGroup']} {group}",
+                    f"{node} {p['placesBefore']} {integer(before)}", f"{node} {p['placesThrough']} {integer(before + others)}",
+                    f"{node} {p['ownPlace']} {integer(own_place[(group, record_id)])}"]
+            before += others
+    return out
 
 
 def _keywords(iris: Iris, p: dict[str, str], forms: dict[str, dict[str, None]]) -> list[str]:

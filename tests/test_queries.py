@@ -185,15 +185,21 @@ SAMPLE: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[Any, ...]]]]
     ("related-talks", {"video": "video/managerialisme"}, ("id", "themes", "institutions"),
      [("business-history", 1, 1)]),
     ("related-talks", {"video": "video/management-innovation"}, ("id",), []),
-    ("same-institution-talks", {}, ("id", "title"), talks(
-        "sous-utilisation-outils-gestion", "management-innovation", "innovation-secteur-public",
-        "portrait-alain-burlaud")),
+    ("same-institution-talks", {}, ("organization", "label", "id", "title"), [
+        ("organization/lirsa-cnam", LIRSA, *talk) for talk in talks(
+            "sous-utilisation-outils-gestion", "management-innovation", "innovation-secteur-public",
+            "portrait-alain-burlaud")]),
     ("same-institution-talks", {"video": "video/portrait-alain-burlaud"}, ("id", "title"), talks(
         "sous-utilisation-outils-gestion", "management-innovation", "innovation-secteur-public",
         "innovation-publique")),
-    ("same-theme-talks", {}, ("video", "other", "id", "title"),
-     [("video/innovation-publique", "video/innovation-secteur-public", *talks("innovation-secteur-public")[0])]),
-    ("same-theme-talks", {"video": "video/business-history"}, ("id", "title"), talks("managerialisme")),
+    ("same-institution-talks", {"video": "video/innovation-publique", "limit": "2", "offset": "1"}, ("id",),
+     [("management-innovation",), ("innovation-secteur-public",)]),
+    ("same-theme-talks", {}, ("video", "theme", "label", "other", "id", "title"),
+     [("video/innovation-publique", "theme/innovation-publique", "Innovation publique", "video/innovation-secteur-public",
+       *talks("innovation-secteur-public")[0])]),
+    ("same-theme-talks", {"video": "video/business-history"}, ("theme", "id", "title"),
+     [("theme/histoire-et-critique-du-management", *talks("managerialisme")[0])]),
+    ("same-theme-talks", {"video": "video/portrait-alain-burlaud"}, ("id",), []),
     ("talks-of-person", {}, ("person", "id", "title", "organization", "institution", "published"), [
         ("person/rival-madina", *talks("innovation-secteur-public")[0], "organization/lirsa-cnam", LIRSA, None),
         ("person/rival-madina", *talks("innovation-publique")[0], "organization/lirsa-cnam", LIRSA, None),
@@ -389,17 +395,58 @@ def test_generated_related_talks(generated: Generated) -> None:
         assert got == expected and got
 
 
-def test_generated_same_institution_and_same_theme_talks(generated: Generated) -> None:
+def shared_groups(catalogue: Catalogue, video: Talk, name: str) -> list[tuple[str, str, str, str]]:
+    """The other talks sharing a theme (an institution) with a talk, group by group: the groups by
+    label then IRI, each group's talks by title then id; a talk sharing two groups under each."""
+    if name == "same-theme-talks":
+        groups = {f"theme/{slug(theme)}": (theme, {o.id for o in catalogue.talks if theme in o.themes})
+                  for theme in video.themes}
+    else:
+        groups = {f"organization/{slug(label)}": (catalogue.names[label], {o.id for o in catalogue.talks if label in o.institutions})
+                  for label in video.institutions}
+    by_title = sorted(catalogue.talks, key=lambda o: (o.title, o.id))
+    return [(group, label, o.id, o.title) for group, (label, members) in sorted(groups.items(), key=lambda g: (g[1][0], g[0]))
+            for o in by_title if o.id in members and o.id != video.id]
+
+
+def most_groups(catalogue: Catalogue, name: str) -> list[Talk]:
+    """A talk with one group, the talk with the most groups (the most rows among them), and one
+    with two groups or more."""
+    def groups(t: Talk) -> int:
+        return len(set(t.themes)) if name == "same-theme-talks" else len(t.institutions)
+    one = next(t for t in catalogue.talks if groups(t) == 1)
+    most = max(catalogue.talks, key=lambda t: (groups(t), len(shared_groups(catalogue, t, name)) if groups(t) >= 3 else 0))
+    two = next(t for t in catalogue.talks[1000:] if groups(t) == 2)
+    return [one, most, two]
+
+
+@pytest.mark.parametrize(("name", "group"), [("same-theme-talks", "theme"), ("same-institution-talks", "organization")])
+def test_generated_same_institution_and_same_theme_talks(generated: Generated, name: str, group: str) -> None:
     catalogue = generated.catalogue
-    found = 0
-    for video in catalogue.talks[50:3000:900]:
-        for name, index in (("same-institution-talks", 1), ("same-theme-talks", 0)):
-            expected = sorted((o.title, o.id) for o in catalogue.talks
-                              if o.id != video.id and related(catalogue, video, o)[index])
-            got = answer(generated.settings, name, {"video": f"video/{video.id}"}, "title", "id")
-            assert got == expected
-            found += len(got)
-    assert found
+    shared_twice = 0
+    for video in most_groups(catalogue, name):
+        expected = shared_groups(catalogue, video, name)
+        page = paged(generated.settings, name, {"video": f"video/{video.id}"}, group, "label", "id", "title")
+        assert expected
+        assert_pages(page, expected, size=90)
+        assert page(limit=1) == expected[:1]
+        assert page(limit=1000) == expected[:1000]
+        assert page(limit=10, offset=len(expected)) == []
+        assert page(limit=10, offset=-5) == expected[:5]  # places before the first hold no talk
+        shared_twice += len(expected) - len({i for _, _, i, _ in expected})
+    assert shared_twice  # some talk shares two groups with one of these talks and is listed under each
+
+
+def test_a_talk_without_theme_or_institution_shares_nothing(tmp_path: Path, settings: Settings) -> None:
+    """Its questions answer nothing, as do those of a talk whose only theme and institution it
+    alone has (portrait-alain-burlaud's theme, Portraits) and of an unknown talk."""
+    alone = {"id": "alone", "title": "Seule", "speakers": ["RIVAL Madina"]}
+    (tmp_path / "alone.jsonl").write_text(json.dumps(alone) + "\n", encoding="utf-8")
+    assert not build([DATA, tmp_path / "alone.jsonl"], settings).rejections
+    for name in ("same-theme-talks", "same-institution-talks"):
+        assert answer(settings, name, {"video": "video/alone"}, "id") == []
+        assert answer(settings, name, {"video": "video/unknown"}, "id") == []
+    assert answer(settings, "same-theme-talks", {"video": "video/portrait-alain-burlaud"}, "id") == []
 
 
 def test_generated_speakers_of_institution(generated: Generated) -> None:
