@@ -25,7 +25,7 @@ from publisher.model import FieldError, InstitutionAuthority, PersonAuthority, R
 from publisher.produce import Job, make_job, produce
 from publisher.records import read_inputs, write_rejects
 from publisher.settings import Settings
-from publisher.statistics import statistics
+from publisher.statistics import statistics_sections
 from publisher.store import open_store
 from publisher.store.ledger import EntityTimes, LedgerEntry, Manifest, digest, record_content
 from publisher.store.version import Writer
@@ -234,7 +234,8 @@ def _map_and_validate(
                 ledger.write(batch.ledger)
         if stream is not None and not failed:  # they count the whole catalogue: once every batch is in
             mapper = job.mapper
-            stream.write(as_ntriples(statistics(mapper.iris, mapper.reg, job.records)).encode("utf-8"))
+            for section in statistics_sections(mapper.iris, mapper.reg, job.records):
+                stream.write(as_ntriples(section).encode("utf-8"))
     finally:
         if ledger is not None:
             ledger.close()

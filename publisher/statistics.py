@@ -59,6 +59,12 @@ from publisher.terms import XSD, A, Iris, integer, iri, lit
 
 def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str]:
     """The statistics' triples (N-Triples lines without the final " .")."""
+    return [line for section in statistics_sections(iris, reg, records) for line in section]
+
+
+def statistics_sections(iris: Iris, reg: Registry, records: Sequence[Record]) -> Iterator[list[str]]:
+    """The statistics' triples a section at a time: at a million talks they are tens of millions of
+    lines, which the build writes out section by section instead of holding them all at once."""
     pub = iris.ontology + "#"
     p = {name: iri(pub + name) for name in (
         "Tally", "KeywordKey", "PersonTally", "RankHundred", "hundred", "rankedVideo", "titleOrder", "viewRank",
@@ -72,15 +78,15 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
-    out = [f"{videos[r.id]} {p['titleOrder']} {integer(n)}" for n, r in enumerate(by_title, start=1)]
+    yield [f"{videos[r.id]} {p['titleOrder']} {integer(n)}" for n, r in enumerate(by_title, start=1)]
     viewed = sorted((r for r in records if r.views is not None), key=lambda r: (-(r.views or 0), r.title, r.id))
-    out += [f"{videos[r.id]} {p['viewRank']} {integer(n)}" for n, r in enumerate(viewed, start=1)]
+    yield [f"{videos[r.id]} {p['viewRank']} {integer(n)}" for n, r in enumerate(viewed, start=1)]
     lengths = {r.id: _seconds(r.duration) for r in records if r.duration is not None}
     longest = sorted((r for r in records if r.id in lengths), key=lambda r: (-lengths[r.id], r.title, r.id))
-    out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
-    out += [f"{videos[r.id]} {p['durationSeconds']} {decimal(lengths[r.id])}" for r in longest]
-    out += _hundreds(iris, p, [videos[r.id] for r in longest])
-    out += _publication_order(iris, p, records, {r.id: n for n, r in enumerate(by_title, start=1)}, videos)
+    yield [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
+    yield [f"{videos[r.id]} {p['durationSeconds']} {decimal(lengths[r.id])}" for r in longest]
+    yield _hundreds(iris, p, [videos[r.id] for r in longest])
+    yield _publication_order(iris, p, records, {r.id: n for n, r in enumerate(by_title, start=1)}, videos)
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
     org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
@@ -158,31 +164,30 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     for keyword, language in sorted(written):
         forms[keyword.lower()][lit(keyword, language)] = None
     talks, within_talks = Counter(entities), Counter(within_all)
-    out += [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]
-    out += [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
-    out += _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()},
+    yield [f"{entity} {p['talkCount']} {integer(n)}" for entity, n in talks.items()]
+    yield [f"{org} {p['talkCountWithSubOrganizations']} {integer(n)}" for org, n in within_talks.items()]
+    yield _tallies(iris, p, Counter(years), year_views, {name: Counter(found) for name, found in pairs.items()},
                     sharing)
-    out += _keywords(iris, p, forms)
+    yield _keywords(iris, p, forms)
     with_keyword: dict[str, list[str]] = defaultdict(list)  # lower-cased keyword -> its talks by title
     for record in by_title:
         for key in dict.fromkeys(keyword.lower() for keyword in record.keywords):
             with_keyword[key].append(videos[record.id])
     for key, listed in with_keyword.items():  # the key as SPARQL's ENCODE_FOR_URI(LCASE(…)) writes it
-        out += _listed(p, f"{iris.base}statistics#with-keyword-{quote(key, safe='')}-", listed, "listedVideo")
+        yield _listed(p, f"{iris.base}statistics#with-keyword-{quote(key, safe='')}-", listed, "listedVideo")
     for key, spoken in appearances.items():
         roles = [iri(f"{iris.video(record_id)}#speaker-{n}") for *_, record_id, n in sorted(spoken)]
-        out += _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
+        yield _listed(p, f"{iris.base}statistics#talks-of-{reg.people[key].slug}-", roles, "listedRole")
     theme_label = {theme_iri[key]: theme.label for key, theme in reg.themes.items()}
     org_label = {org_iri[key]: org.name for key, org in reg.institutions.items()}
-    out += _shared_groups(p, by_title, videos, themes_of_talk, theme_label, f"{iris.base}statistics#talks-about-",
+    yield _shared_groups(p, by_title, videos, themes_of_talk, theme_label, f"{iris.base}statistics#talks-about-",
                           f"{iris.base}statistics#same-theme-of-", "themeSegmentOf")
-    out += _shared_groups(p, by_title, videos, orgs_of_talk, org_label, f"{iris.base}statistics#talks-from-",
+    yield _shared_groups(p, by_title, videos, orgs_of_talk, org_label, f"{iris.base}statistics#talks-from-",
                           f"{iris.base}statistics#same-institution-of-", "institutionSegmentOf")
     name_of = {person_iri[key]: person.name for key, person in reg.people.items()}
-    out += _top_speakers(iris, p, Counter(speakers), name_of)
-    out += _speakers_of_institutions(iris, p, Counter(spoke_for), name_of, spoke_dates)
-    out += _co_speakers(iris, p, Counter(together), name_of)
-    return out
+    yield _top_speakers(iris, p, Counter(speakers), name_of)
+    yield _speakers_of_institutions(iris, p, Counter(spoke_for), name_of, spoke_dates)
+    yield _co_speakers(iris, p, Counter(together), name_of)
 
 
 _DURATION = re.compile(r"P(?:(?P<D>[0-9.]+)D)?(?:T(?:(?P<H>[0-9.]+)H)?(?:(?P<M>[0-9.]+)M)?(?:(?P<S>[0-9.]+)S)?)?")
