@@ -32,6 +32,8 @@ from publisher.store.version import Writer
 from publisher.terms import SCHEMA, SKOS, Iris
 from publisher.validation import SHAPES_DIR, Shapes, load_shapes, validate
 
+STATISTICS_CHUNK = 100_000  # lines written at a time: the text of a section at 1M talks runs to GBs
+
 
 @dataclass
 class BuildReport:
@@ -235,7 +237,8 @@ def _map_and_validate(
         if stream is not None and not failed:  # they count the whole catalogue: once every batch is in
             mapper = job.mapper
             for section in statistics_sections(mapper.iris, mapper.reg, job.records):
-                stream.write(as_ntriples(section).encode("utf-8"))
+                for start in range(0, len(section), STATISTICS_CHUNK):
+                    stream.write(as_ntriples(section[start:start + STATISTICS_CHUNK]).encode("utf-8"))
     finally:
         if ledger is not None:
             ledger.close()
