@@ -19,6 +19,7 @@ there), with a throwaway Virtuoso started on 127.0.0.1 (tests/services.py):
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import os
@@ -91,13 +92,18 @@ def remote_env(server: Server, files: Path, name: str, bulk_loaders: int = 0) ->
 def settings_from(env: dict[str, str]) -> Settings:
     names = {"PUBLISHER_STORE": "store", "PUBLISHER_STORE_FILES": "store_files", "PUBLISHER_STORE_NAME": "store_name",
              "PUBLISHER_STORE_USER": "store_user", "PUBLISHER_STORE_PASSWORD": "store_password"}
-    return Settings(**{names[k]: v for k, v in env.items() if k in names})
+    given: dict[str, Any] = {names[k]: v for k, v in env.items() if k in names}
+    return Settings(**given)
 
 
 def rows_of(version: PublishedVersion, sparql: str, base: str, substitutions: Any) -> list[tuple[str, ...]]:
     results = version.query(sparql, base, substitutions)
     names = [v.value for v in results.variables]
     return [tuple(str(row[n]) for n in names) for row in results]
+
+
+def count_rows(version: PublishedVersion, sparql: str, base: str, substitutions: Any) -> int:
+    return len(rows_of(version, sparql, base, substitutions))
 
 
 def questions(embedded: PublishedVersion, remote: PublishedVersion, runs: int, budget_s: float) -> str:
@@ -108,9 +114,9 @@ def questions(embedded: PublishedVersion, remote: PublishedVersion, runs: int, b
              "| --- | ---: | ---: | ---: | ---: | --- |"]
     for name, query in sorted(load_queries().items()):
         substitutions = bind(query, params_for(query, picked), base)
-        here = timed(lambda q=query, s=substitutions: len(rows_of(embedded, q.sparql, base, s)), runs, budget_s)
+        here = timed(functools.partial(count_rows, embedded, query.sparql, base, substitutions), runs, budget_s)
         try:
-            there = timed(lambda q=query, s=substitutions: len(rows_of(remote, q.sparql, base, s)), runs, budget_s)
+            there = timed(functools.partial(count_rows, remote, query.sparql, base, substitutions), runs, budget_s)
             same = sorted(rows_of(embedded, query.sparql, base, substitutions)) == sorted(
                 rows_of(remote, query.sparql, base, substitutions))
             lines.append(f"| {name} | {here.p50_ms:,.1f} | {there.p50_ms:,.1f} | {there.p50_ms / here.p50_ms:,.1f} "
@@ -119,6 +125,21 @@ def questions(embedded: PublishedVersion, remote: PublishedVersion, runs: int, b
             lines.append(f"| {name} | {here.p50_ms:,.1f} | fails | | {here.rows:,} | {str(problem).splitlines()[0][:90]} |")
         print(lines[-1], file=sys.stderr)
     return "\n".join(lines)
+
+
+def drop(settings: Settings, version_id: str) -> str:
+    """Drop a version's graph the way pruning and clean-up do; how long it took."""
+    from publisher.store.remote import RemoteStore
+
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore)
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    store._drop_graph(version_id)
+    seconds = time.perf_counter() - start
+    left = store.client.query(f"ASK {{ GRAPH <{store.graph_of(version_id)}> {{ ?s ?p ?o }} }}", "text/csv", (), 600)
+    return (f"dropped version {version_id}'s graph in {seconds:,.1f} s (load average before {load:.2f}, "
+            f"after {os.getloadavg()[0]:.2f}); anything left: {left.decode().split()[-1]}")
 
 
 def tune(server: Server, embedded: PublishedVersion) -> str:
@@ -185,6 +206,8 @@ def main() -> None:
     parser.add_argument("--bulk-loaders", type=int, default=1, help="rdf_loader_run sessions at once (--store-bulk-loaders)")
     parser.add_argument("--prune", action="store_true", help="then build once more into the last Virtuoso catalogue "
                         "with --keep-versions 1: its switch drops the version before (time and peaks)")
+    parser.add_argument("--drop", action="store_true", help="at the end, drop the last Virtuoso version's graph as "
+                        "pruning does (DEFINE sql:log-enable 3), timed")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per question and store at most")
     args = parser.parse_args()
@@ -229,6 +252,8 @@ def main() -> None:
         virtuoso = open_store(settings_from(remote)).current()
         assert virtuoso is not None
         report.append("")
+        if args.drop:
+            report.append(drop(settings_from(remote), virtuoso.id) + "\n")
         if args.virtuoso_only:
             print("\n".join(report))
             return
