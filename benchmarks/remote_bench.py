@@ -46,12 +46,16 @@ from publisher.store.version import PublishedVersion  # noqa: E402
 from tests.services import Server, virtuoso_server  # noqa: E402
 
 
-def build(catalogue: Path, env: dict[str, str], server: Server) -> tuple[float, dict[str, float], dict[str, float]]:
+def build(catalogue: Path, env: dict[str, str], server: Server,
+          part_mb: int = 0) -> tuple[float, dict[str, float], dict[str, float]]:
     """The wall time of `publisher build --full`, its steps, and the peak resident sets (MB) of its
-    largest process and of Virtuoso, sampled every second."""
+    largest process and of Virtuoso, sampled every second. `part_mb`: the bulk loader's files of
+    that size instead of PART_BYTES (larger than the graph: loaded once the mapping is done)."""
     start = time.perf_counter()
+    publisher = ["-m", "publisher"] if not part_mb else [
+        "-c", f"import publisher.store.virtuoso_bulk as b; b.PART_BYTES = {part_mb} << 20; from publisher.cli import run; run()"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "publisher", "build", str(catalogue), "--full", "--quiet", "--timings"],
+        [sys.executable, *publisher, "build", str(catalogue), "--full", "--quiet", "--timings"],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     peaks = {"build_mb": 0.0, "virtuoso_mb": 0.0}
@@ -204,6 +208,8 @@ def main() -> None:
     parser.add_argument("--loads", default="gsp", help="how Virtuoso is loaded, comma-separated: gsp (Graph Store "
                         "posts), bulk (its bulk loader, --store-bulk-dir); one build each, side by side")
     parser.add_argument("--bulk-loaders", type=int, default=1, help="rdf_loader_run sessions at once (--store-bulk-loaders)")
+    parser.add_argument("--part-mb", type=int, default=0, help="the bulk loader's files of this size (default: "
+                        "PART_BYTES, 256 MB); larger than the graph: loaded after the mapping, not during it")
     parser.add_argument("--prune", action="store_true", help="then build once more into the last Virtuoso catalogue "
                         "with --keep-versions 1: its switch drops the version before (time and peaks)")
     parser.add_argument("--drop", action="store_true", help="at the end, drop the last Virtuoso version's graph as "
@@ -228,8 +234,8 @@ def main() -> None:
         remote: dict[str, str] = {}
         for how in args.loads.split(","):
             loaders = args.bulk_loaders if how == "bulk" else 0
-            label = f"Virtuoso, bulk loader ({loaders} session{'s' if loaders > 1 else ''})" if loaders else \
-                "Virtuoso, Graph Store posts"
+            label = f"Virtuoso, bulk loader ({loaders} session{'s' if loaders > 1 else ''}" + (
+                f", {args.part_mb} MB files)" if args.part_mb else ")") if loaders else "Virtuoso, Graph Store posts"
             remote = {**remote_env(server, work / f"files-{how}", f"bench-{how}", loaders),
                       "PUBLISHER_REJECTS": str(work / "rejects.jsonl")}
             stores.append((label, remote))
@@ -238,7 +244,7 @@ def main() -> None:
                            {**stores[-1][1], "PUBLISHER_KEEP_VERSIONS": "1"}))
         for label, env in stores:
             print(f"{time.strftime('%H:%M:%S')} {label}: load average {os.getloadavg()}", file=sys.stderr)
-            wall, steps, peaks = build(catalogue, env, server)
+            wall, steps, peaks = build(catalogue, env, server, args.part_mb if "PUBLISHER_STORE_BULK_DIR" in env else 0)
             report.append(f"| {label} | {wall:,.1f} | " + " | ".join(
                 f"{steps.get(step, 0):,.1f}" for step in ("read", "map+validate+load", "describe", "switch", "dumps"))
                 + f" | {peaks['build_mb']:,.0f} | {peaks['virtuoso_mb'] if 'PUBLISHER_STORE_USER' in env else 0:,.0f} | "
