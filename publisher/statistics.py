@@ -15,12 +15,17 @@ figures in the project's vocabulary (`pub:`, documented in `ontology/ontology.tt
   theme and an institution's tally also lists its videos, `pub:tallyVideo`);
 - keyword keys, `BASE statistics#keyword-{n}`: a keyword lower-cased and the forms written with it;
 - the ranks by duration a hundred to a node, `BASE statistics#by-duration-{k}`, `a pub:RankHundred`;
+- the dated talks in order of publication, `BASE statistics#published-{place}` (`pub:listedVideo`),
+  and for each calendar day from the first to the last, `BASE statistics#published-on-{day}`, the
+  number of talks published before it and up to it (`pub:placesBefore`, `pub:placesThrough`);
+  `BASE statistics#publication-days` gives the first and last day (`pub:firstDay`, `pub:lastDay`);
 - person tallies, `a pub:PersonTally`: the talks of a person on a theme (`pub:speakerTheme`, each
   theme's top twenty, `BASE statistics#speaker-{n}`); for an institution (`pub:speakerOrganization`,
   every pair, `BASE statistics#speakers-of-{institution's slug}-{place}`), with their first and last publication dates
   (`pub:firstPublished`, `pub:lastPublished`) and the person's place among the institution's
   speakers (`pub:listPosition`); with another person (`pub:coSpeakerOf`, `pub:coSpeaker`, every
-  pair, `BASE statistics#co-speakers-of-{person's slug}-{place}`), with the other's place among the person's co-speakers.
+  pair, `BASE statistics#co-speakers-of-{person's slug}-{place}`), with the other's place among
+  the person's co-speakers.
   A place in the node's IRI lets a question compute the IRIs of a page (`limit` places after `offset`).
 
 The build maps the whole catalogue again each time, so the figures always describe what is
@@ -30,8 +35,10 @@ published: a record's change changes them in the next build.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import product
 from urllib.parse import quote
@@ -51,7 +58,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
         "year", "theme", "organization", "person", "speakerTheme", "speakerOrganization", "withinOrganization", "keyword",
         "keywordKey", "keywordForm",
         "listPosition", "coSpeakerOf", "coSpeaker", "firstPublished", "lastPublished",
-        "listedRole", "listedVideo", "tallyVideo",
+        "listedRole", "listedVideo", "tallyVideo", "placesBefore", "placesThrough", "firstDay", "lastDay",
     )}  # fmt: skip
     videos = {record.id: iri(iris.video(record.id)) for record in records}
     by_title = sorted(records, key=lambda r: (r.title, r.id))
@@ -63,6 +70,7 @@ def statistics(iris: Iris, reg: Registry, records: Sequence[Record]) -> list[str
     out += [f"{videos[r.id]} {p['durationRank']} {integer(n)}" for n, r in enumerate(longest, start=1)]
     out += [f"{videos[r.id]} {p['durationSeconds']} {decimal(lengths[r.id])}" for r in longest]
     out += _hundreds(iris, p, [videos[r.id] for r in longest])
+    out += _publication_order(iris, p, records, {r.id: n for n, r in enumerate(by_title, start=1)}, videos)
 
     theme_iri = {key: iri(iris.theme(theme.slug)) for key, theme in reg.themes.items()}
     org_iri = {key: iri(iris.organization(org.slug)) for key, org in reg.institutions.items()}
@@ -217,6 +225,29 @@ def _hundreds(iris: Iris, p: dict[str, str], ranked: list[str]) -> list[str]:
     return out
 
 
+def _publication_order(iris: Iris, p: dict[str, str], records: Sequence[Record], title_order: dict[str, int],
+                       videos: dict[str, str]) -> list[str]:
+    """The dated talks in order of publication (the date as written, then by title), one node per
+    place (`BASE statistics#published-{place}`), and a node per calendar day from the first day
+    to the last (`BASE statistics#published-on-{YYYY-MM-DD}`) giving the number of talks
+    published before that day and up to it, the day of a date-time being its first ten
+    characters: the talks of a range of days are a range of places, which a question computes."""
+    dated = sorted((r for r in records if r.published), key=lambda r: (r.published or "", title_order[r.id]))
+    if not dated:
+        return []
+    out = _listed(p, f"{iris.base}statistics#published-", [videos[r.id] for r in dated], "listedVideo")
+    days = [(r.published or "")[:10] for r in dated]
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    bounds = iri(f"{iris.base}statistics#publication-days")
+    out += [f"{bounds} {p['firstDay']} {lit(days[0])}", f"{bounds} {p['lastDay']} {lit(days[-1])}"]
+    for n in range((last - first).days + 1):
+        day = (first + timedelta(days=n)).isoformat()
+        node = iri(f"{iris.base}statistics#published-on-{day}")
+        out += [f"{node} {p['placesBefore']} {integer(bisect_left(days, day))}",
+                f"{node} {p['placesThrough']} {integer(bisect_right(days, day))}"]
+    return out
+
+
 TOP_SPEAKERS = 20
 
 
@@ -247,10 +278,11 @@ def _speakers_of_institutions(iris: Iris, p: dict[str, str], counts: Counter[tup
     positions = _positions(counts, name_of)
     out = []
     for (org, person), talks in counts.items():
-        node = iri(f"{iris.base}statistics#speakers-of-{_slug(org)}-{positions[(org, person)]}")
+        place = positions[(org, person)]
+        node = iri(f"{iris.base}statistics#speakers-of-{_slug(org)}-{place}")
         out += [f"{node} {A} {p['PersonTally']}", f"{node} {p['speakerOrganization']} {org}",
                 f"{node} {p['person']} {person}", f"{node} {p['talkCount']} {integer(talks)}",
-                f"{node} {p['listPosition']} {integer(positions[(org, person)])}"]
+                f"{node} {p['listPosition']} {integer(place)}"]
         if published := dates.get((org, person)):
             out += [f"{node} {p['firstPublished']} {lit(min(published))}", f"{node} {p['lastPublished']} {lit(max(published))}"]
     return out

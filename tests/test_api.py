@@ -161,3 +161,27 @@ def test_the_command_line_prints_a_construct_as_the_endpoint_answers_it(live_ser
     reply = live_server.get("/sparql?" + urlencode({"query": query}), "text/turtle")
     printed = Graph().parse(data=result.output, format="turtle")
     assert len(printed) > 5 and isomorphic(printed, Graph().parse(data=reply.body, format="turtle"))
+
+
+def test_json_answers_are_written_as_the_sparql_json_format_says() -> None:
+    """The JSON writer builds text term by term: the same document as the format's dicts through json.dumps."""
+    from publisher.sparql.results import write
+
+    store = ox.Store()
+    subject = ox.NamedNode("http://example.org/s")
+    objects: list[ox.NamedNode | ox.BlankNode | ox.Literal] = [
+        ox.Literal('say "hé"\n\\ \u2028'), ox.Literal("chat", language="fr"),
+        ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ox.BlankNode("b1"),
+        ox.NamedNode("http://example.org/é")]
+    for n, value in enumerate(objects):
+        store.add(ox.Quad(subject, ox.NamedNode(f"http://example.org/p{n}"), value))
+    answer = write(store.query("SELECT ?o ?missing ?s WHERE { ?s ?p ?o } ORDER BY ?p"), "json", None, 100)
+    s = {"type": "uri", "value": "http://example.org/s"}
+    assert json.loads(answer.body) == {"head": {"vars": ["o", "missing", "s"]}, "results": {"bindings": [
+        {"o": {"type": "literal", "value": 'say "hé"\n\\ \u2028'}, "s": s},
+        {"o": {"type": "literal", "value": "chat", "xml:lang": "fr"}, "s": s},
+        {"o": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}, "s": s},
+        {"o": {"type": "bnode", "value": "b1"}, "s": s},
+        {"o": {"type": "uri", "value": "http://example.org/é"}, "s": s},
+    ]}}
+    assert "hé".encode() in answer.body  # not escaped as \u00e9
