@@ -23,7 +23,8 @@ BACKEND_TESTS = tests/test_remote_store.py tests/test_build.py tests/test_publis
 	tests/test_representation_cache.py tests/test_serve.py tests/test_changes.py tests/test_api.py \
 	tests/test_sparql_protocol.py tests/test_sparql_limits.py tests/test_sparql_clients.py tests/test_query_ui.py \
 	tests/test_oai.py tests/test_oai_harvest.py tests/test_reconcile.py \
-	tests/test_stateless.py tests/test_store_down.py tests/test_sparql_dataset.py tests/test_pointer_interval.py
+	tests/test_stateless.py tests/test_store_down.py tests/test_sparql_dataset.py tests/test_pointer_interval.py \
+	tests/test_virtuoso_bulk.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -22,7 +22,8 @@ from publisher.settings import SETTINGS, Settings, load_settings
 
 FormatChoice = click.Choice(["table", "csv", "json", "tsv"])
 # Where `store` goes, the settings of a remote store go too.
-STORE_SETTINGS = ("store", "store_name", "store_files", "store_user", "store_password", "store_update_url", "store_gsp_url")
+STORE_SETTINGS = ("store", "store_name", "store_files", "store_user", "store_password", "store_update_url", "store_gsp_url",
+                  "store_bulk_dir", "store_sql", "store_bulk_loaders")
 
 
 def setting_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

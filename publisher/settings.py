@@ -48,6 +48,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_password", "", "Password of --store-user; prefer the environment variable, never logged nor printed."),
     Setting("store_update_url", "", "A sparql+http store's SPARQL Update endpoint."),
     Setting("store_gsp_url", "", "A sparql+http store's Graph Store HTTP Protocol endpoint."),
+    Setting("store_bulk_dir", "",
+            "With a virtuoso+http store: load each version with Virtuoso's bulk loader (ld_add, rdf_loader_run) from "
+            "N-Triples files the build writes here, instead of Graph Store posts. Virtuoso must read it at the same "
+            "path: list it in DirsAllowed of its virtuoso.ini. Needs --store-sql."),
+    Setting("store_sql", "",
+            "With --store-bulk-dir: Virtuoso's SQL port as HOST:PORT ([Parameters] ServerPort, 1111 by default), "
+            "reached with isql-vt as --store-user and --store-password."),
+    Setting("store_bulk_loaders", 1, "With --store-bulk-dir: rdf_loader_run() sessions Virtuoso runs at once.", int),
     Setting("base", "http://127.0.0.1:5000/", "Base IRI of every published resource; must end with '/'."),
     Setting("rejects", "rejects.jsonl", "Where `build` and `validate` write rejected records, whole, with their reasons."),
     Setting("workers", 0, "Processes that map and validate records; 0 means one per CPU core.", int),
@@ -89,6 +97,9 @@ class Settings:
     store_password: str = field(default="", repr=False)
     store_update_url: str = ""
     store_gsp_url: str = ""
+    store_bulk_dir: str = ""
+    store_sql: str = ""
+    store_bulk_loaders: int = 1
     base: str = "http://127.0.0.1:5000/"
     rejects: str = "rejects.jsonl"
     workers: int = 0
@@ -131,6 +142,11 @@ class Settings:
             raise UsageError(f"--store-name must be letters, digits, '_', '.' or '-', got {self.store_name!r}")
         if not 0 <= self.pointer_interval <= 3600:
             raise UsageError(f"--pointer-interval must be between 0 and 3600 seconds, got {self.pointer_interval:g}")
+        if bool(self.store_bulk_dir) != bool(self.store_sql):
+            raise UsageError("--store-bulk-dir and --store-sql go together: Virtuoso's bulk loader needs the directory "
+                             "it reads and its SQL port; give both, or neither for Graph Store posts")
+        if self.store_bulk_loaders < 1:
+            raise UsageError("--store-bulk-loaders must be at least 1")
         if self.sparql_cache_mb < 0:
             raise UsageError("--sparql-cache-mb must be 0 (no cache) or more")
 

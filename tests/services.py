@@ -2,7 +2,8 @@
 ports on 127.0.0.1 with a throwaway database in a directory of its own, stopped at the end.
 
     with oxigraph_server(directory) as server: ...   # server.url = "oxigraph+http://127.0.0.1:PORT/"
-    with virtuoso_server(directory) as server: ...   # dba's password changed to server.password
+    with virtuoso_server(directory) as server: ...   # dba's password changed to server.password;
+                                                     # server.sql_port for isql-vt, DirsAllowed = directory
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Server:
     process: subprocess.Popen[bytes]
     directory: Path
     http_port: int
+    sql_port: int = 0  # Virtuoso's SQL port (isql-vt); DirsAllowed is `directory`
 
     @property
     def http(self) -> str:
@@ -96,7 +98,8 @@ def virtuoso_server(directory: Path, buffers: int = 20000, max_rows: int = 10000
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
                                cwd=directory, stdout=log, stderr=subprocess.STDOUT)
     password = secrets.token_urlsafe(12)
-    server = Server("virtuoso", f"virtuoso+http://127.0.0.1:{http_port}/", "dba", password, process, directory, http_port)
+    server = Server("virtuoso", f"virtuoso+http://127.0.0.1:{http_port}/", "dba", password, process, directory, http_port,
+                    sql_port)
     try:
         _wait_until_answers(server, f"{server.http}sparql?query=ASK%7B%7D")
         _isql(sql_port, "dba", f"USER_PASSWORD_SET('dba', '{password}');")

@@ -1,5 +1,6 @@
 """What differs between SPARQL stores, in one place: where their endpoints are, and their quirks
-(Virtuoso's ASK answers and xsd:duration values; its DROP GRAPH on graphs it did not see created).
+(Virtuoso's ASK answers and xsd:duration values; its DROP GRAPH on graphs it did not see created,
+and on large ones). Virtuoso's bulk loader, reached over SQL, is in virtuoso_bulk.py.
 
 A remote store is named by a URL whose scheme says which store it is:
 
@@ -77,9 +78,14 @@ def is_deadlock(message: str) -> bool:
     return "40001" in message or "deadlock" in message.lower()
 
 
-def drop_graph(iri: str) -> str:
-    """Virtuoso refuses DROP GRAPH on a graph it did not see created; SILENT is standard and works everywhere."""
-    return f"DROP SILENT GRAPH <{iri}>"
+def drop_graph(iri: str, dialect: str = "") -> str:
+    """Virtuoso refuses DROP GRAPH on a graph it did not see created; SILENT is standard and works everywhere.
+    Virtuoso drops a graph in one transaction, and tens of millions of statements outlast its
+    transaction timeout (SR171): its `sql:log-enable 3` pragma commits row by row instead (its
+    maintainers' advice for large graphs). Readers never see the half-dropped graph: the pointer
+    names another version by then."""
+    pragma = "DEFINE sql:log-enable 3 " if dialect == "virtuoso" else ""
+    return f"{pragma}DROP SILENT GRAPH <{iri}>"
 
 
 def fix_results(dialect: str, answer: bytes) -> bytes:

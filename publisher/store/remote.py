@@ -9,6 +9,8 @@ one SPARQL Update, and each version's files in a directory every web host shares
     in --store-files (NFS or the like when several hosts serve):
       versions/ID/manifest.json, records.jsonl, entities.json, dumps/
       build.lock                          held by the one build allowed at a time
+    in --store-bulk-dir (Virtuoso's bulk loader, while a build loads):
+      NAME-ID/part-NNNNN.nt
 
 A version is complete when its manifest is written and the pointer names it. A build registers
 its version as loading before it writes anything, so that the next build (holding the lock) can
@@ -23,7 +25,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from publisher.errors import PublisherError, StoreUnavailable
+from publisher.errors import PublisherError, StoreUnavailable, UsageError
 from publisher.settings import Settings
 from publisher.store.dialects import drop_graph, endpoints
 from publisher.store.lock import BuildLock
@@ -31,6 +33,7 @@ from publisher.store.remote_graph import RemoteGraph
 from publisher.store.remote_writer import RemoteVersionWriter
 from publisher.store.sparql_client import SparqlClient
 from publisher.store.version import PublishedVersion, Writer, is_complete
+from publisher.store.virtuoso_bulk import BulkLoader, VirtuosoSql
 
 TERMS = "urn:x-publisher:"
 CURRENT, PUBLISHED, LOADING = TERMS + "current", TERMS + "published", TERMS + "loading"
@@ -47,6 +50,7 @@ class RemoteStore:
         self.read_timeout = settings.sparql_timeout
         self.lock = BuildLock(self.files / "build.lock", f"another build is publishing {self.name!r} to the "
                               f"{self.client.origin}; wait for it to end")
+        self.bulk = bulk_loader(settings, self.client.endpoints.dialect)
 
     @property
     def versions_dir(self) -> Path:
@@ -79,10 +83,14 @@ class RemoteStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         self.lock.take()
         try:
+            if self.bulk is not None:
+                self.bulk.check()
             self._drop_leftovers()
             version_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
             self._mark(LOADING, version_id)  # before anything is written: a killed build's leftovers stay known
-            return RemoteVersionWriter(self.versions_dir / version_id, self.client, self.graph_of(version_id))
+            parts = self.bulk.parts_of(self.name, version_id) if self.bulk is not None else None
+            return RemoteVersionWriter(self.versions_dir / version_id, self.client, self.graph_of(version_id),
+                                       self.bulk, parts)
         except BaseException:
             self.lock.release()
             raise
@@ -137,9 +145,12 @@ class RemoteStore:
     def _statement(self, relation: str, version_id: str) -> str:
         return f'GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> <{relation}> "{version_id}" }}'
 
+    def _drop_graph(self, version_id: str) -> None:
+        self.client.update(drop_graph(self.graph_of(version_id), self.client.endpoints.dialect), timeout=3600)
+
     def _drop(self, version_id: str, relation: str) -> None:
         """Graph first, then the mark, then the files: whatever stops midway is still known next time."""
-        self.client.update(drop_graph(self.graph_of(version_id)))
+        self._drop_graph(version_id)
         self._unmark(relation, version_id)
         shutil.rmtree(self.versions_dir / version_id, ignore_errors=True)
 
@@ -148,7 +159,9 @@ class RemoteStore:
         marks stay until the commit drops their graphs again: a killed build's last post may still
         be going into the store after its process is gone."""
         for version_id in self._pointed(LOADING):
-            self.client.update(drop_graph(self.graph_of(version_id)))
+            if self.bulk is not None:  # before the graph: no loader may take its parts afterwards
+                self.bulk.forget(self.bulk.parts_of(self.name, version_id))
+            self._drop_graph(version_id)
         kept = set(self._pointed(PUBLISHED))
         for path in self.versions_dir.iterdir():
             if path.is_dir() and path.name not in kept:
@@ -164,3 +177,13 @@ class RemoteStore:
         for version_id in published[:-keep]:
             if version_id != current:
                 self._drop(version_id, PUBLISHED)
+
+
+def bulk_loader(settings: Settings, dialect: str) -> BulkLoader | None:
+    """Virtuoso's bulk loader when the settings give its directory and SQL port, else None (Graph Store posts)."""
+    if not settings.store_bulk_dir:
+        return None
+    if dialect != "virtuoso":
+        raise UsageError(f"--store-bulk-dir is Virtuoso's bulk loader: --store {settings.store} is not virtuoso+http://")
+    sql = VirtuosoSql(settings.store_sql, settings.store_user, settings.store_password)
+    return BulkLoader(sql, Path(settings.store_bulk_dir), settings.store_bulk_loaders)
