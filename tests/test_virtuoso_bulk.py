@@ -25,7 +25,7 @@ from publisher.store import open_store, virtuoso_bulk
 from publisher.store.remote import LOADING, RemoteStore
 
 from . import test_remote_store as contract
-from .conftest import DATA, ROOT, remote_server
+from .conftest import DATA, remote_server
 from .test_remote_store import catalogues, store_graphs, version_dirs  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.backends("virtuoso")
@@ -127,8 +127,9 @@ def test_a_wrong_sql_password_is_named_with_its_settings_and_publishes_nothing(b
 
 @pytest.fixture
 def outside() -> Iterator[Path]:
-    """A directory outside Virtuoso's DirsAllowed (Virtuoso lets itself read /tmp whatever its ini says)."""
-    directory = ROOT / "var" / f"bulk-outside-{os.getpid()}"
+    """A directory outside Virtuoso's DirsAllowed. Not under /tmp, which Virtuoso reads whatever its
+    ini says, nor under the checkout, which may be in /tmp (a fresh clone there)."""
+    directory = Path.home() / ".cache" / "publisher-tests" / f"bulk-outside-{os.getpid()}"
     yield directory
     shutil.rmtree(directory, ignore_errors=True)
 
