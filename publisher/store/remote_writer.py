@@ -9,13 +9,12 @@ writes none).
 
 from __future__ import annotations
 
-import queue
 import shutil
-import threading
 from pathlib import Path
 from typing import IO
 
 from publisher.errors import PublisherError
+from publisher.store.background import Background
 from publisher.store.dialects import drop_graph
 from publisher.store.ledger import Manifest
 from publisher.store.sparql_client import SparqlClient
@@ -77,11 +76,9 @@ class RemoteLoadStream:
         self.client, self.graph, self.copy = client, graph, copy
         self.pending = bytearray()
         posts = client.endpoints.concurrent_posts
-        self.batches: queue.Queue[bytes | None] = queue.Queue(maxsize=posts)
-        self.error: BaseException | None = None
-        self.posters = [threading.Thread(target=self._post, name=f"gsp-post-{i}", daemon=True) for i in range(posts)]
-        for poster in self.posters:
-            poster.start()
+        # The backlog is one batch a poster: the caller waits while every poster is busy, so memory stays bounded.
+        self.posters: Background[bytes] = Background(self._post, posts, "gsp-post", (PublisherError, SyntaxError),
+                                                     backlog=posts)
 
     def write(self, data: bytes) -> None:
         self.copy.write(data)
@@ -96,23 +93,14 @@ class RemoteLoadStream:
         if self.pending.strip():
             self._send(bytes(self.pending))
         self.pending.clear()
-        for _ in self.posters:
-            self.batches.put(None)
-        for poster in self.posters:
-            poster.join()
-        self.copy.close()
-        if self.error is not None:
-            raise self.error
+        try:
+            self.posters.finish()
+        finally:
+            self.copy.close()
 
     def _send(self, batch: bytes) -> None:
-        if self.error is not None:
-            raise self.error
-        self.batches.put(batch)  # waits while every poster is busy: memory stays bounded
+        self.posters.raise_error()
+        self.posters.put(batch)
 
-    def _post(self) -> None:
-        while (batch := self.batches.get()) is not None:
-            if self.error is None:
-                try:
-                    self.client.post_graph(self.graph, batch)
-                except (PublisherError, SyntaxError) as problem:
-                    self.error = problem
+    def _post(self, batch: bytes) -> None:
+        self.client.post_graph(self.graph, batch)

@@ -17,15 +17,14 @@ password is an argument, as isql-vt takes it: visible to the host's other users 
 
 from __future__ import annotations
 
-import queue
 import secrets
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 from typing import IO
 
 from publisher.errors import StoreUnavailable, UsageError
+from publisher.store.background import Background
 
 PART_BYTES = 256 << 20
 ISQL = ("isql-vt", "isql-v")
@@ -123,11 +122,8 @@ class BulkLoadStream:
         self.part: IO[bytes] | None = None
         self.part_bytes = 0
         self.numbered = 0
-        self.closed: queue.Queue[Path | None] = queue.Queue()  # paths only: the parts themselves wait on disk
-        self.error: StoreUnavailable | None = None
-        self.loaders = [threading.Thread(target=self._load, name=f"rdf-loader-{i}", daemon=True) for i in range(loaders)]
-        for loader in self.loaders:
-            loader.start()
+        # No bound on the backlog: it holds paths only, the parts themselves wait on disk.
+        self.loaders: Background[Path] = Background(self._load, loaders, "rdf-loader", (StoreUnavailable,))
 
     def write(self, data: bytes) -> None:
         self.copy.write(data)
@@ -145,13 +141,10 @@ class BulkLoadStream:
         try:
             if self.part is not None:
                 self._close_part()
-            for _ in self.loaders:
-                self.closed.put(None)
-            for loader in self.loaders:
-                loader.join()
-            self.copy.close()
-            if self.error is not None:
-                raise self.error
+            try:
+                self.loaders.finish()
+            finally:
+                self.copy.close()
             ours = f"ll_file LIKE {literal(str(self.parts) + '/%')}"
             failed = self.sql.run(f"SELECT ll_file || ': ' || coalesce(ll_error, 'not loaded') FROM DB.DBA.LOAD_LIST "
                                   f"WHERE {ours} AND (ll_state <> 2 OR ll_error IS NOT NULL);").strip()
@@ -164,13 +157,8 @@ class BulkLoadStream:
     def _close_part(self) -> None:
         assert self.part is not None
         self.part.close()
-        self.closed.put(Path(self.part.name))
+        self.loaders.put(Path(self.part.name))
         self.part = None
 
-    def _load(self) -> None:
-        while (part := self.closed.get()) is not None:
-            if self.error is None:
-                try:
-                    self.sql.run(f"ld_add({literal(str(part))}, {literal(self.graph)});\nrdf_loader_run();")
-                except StoreUnavailable as problem:
-                    self.error = problem
+    def _load(self, part: Path) -> None:
+        self.sql.run(f"ld_add({literal(str(part))}, {literal(self.graph)});\nrdf_loader_run();")
