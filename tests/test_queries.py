@@ -182,8 +182,11 @@ SAMPLE: list[tuple[str, dict[str, str], tuple[str, ...], list[tuple[Any, ...]]]]
      [("person/burlaud-alain", "person/walliser-elisabeth", "Elisabeth Walliser", 1)]),
     ("related-talks", {}, ("video", "id", "title", "themes", "institutions"),
      [("video/innovation-publique", *talks("innovation-secteur-public")[0], 1, 1)]),
-    ("related-talks", {"video": "video/managerialisme"}, ("id", "themes", "institutions"),
-     [("business-history", 1, 1)]),
+    ("related-talks", {"video": "video/managerialisme"}, ("id", "themes", "institutions", "shared", "place"),
+     [("business-history", 1, 1, 2, 1)]),
+    ("related-talks", {"video": "video/managerialisme", "after_shared": "2", "after_place": "1"}, ("id",), []),
+    ("related-talks", {"video": "video/managerialisme", "after_shared": "3", "after_place": "9"}, ("id",),
+     [("business-history",)]),
     ("related-talks", {"video": "video/management-innovation"}, ("id",), []),
     ("same-institution-talks", {}, ("organization", "label", "id", "title"), [
         ("organization/lirsa-cnam", LIRSA, *talk) for talk in talks(
@@ -276,9 +279,24 @@ class Generated:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    tmp = tmp_path_factory.mktemp("generated")
     records = list(generate_records(GENERATED_VIDEOS, GENERATED_SEED))
-    institutions = generate_institutions(GENERATED_SEED)
+    return publish(tmp_path_factory.mktemp("generated"), records, generate_institutions(GENERATED_SEED))
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """A generated catalogue where most talks share a theme and an institution with the first one
+    (some two themes): its related talks take several pages."""
+    records = list(generate_records(400, GENERATED_SEED))
+    first = records[0]
+    first["themes"] = sorted({*first["themes"], "Prospective", "Innovation publique"})
+    for n, record in enumerate(records[1:300], start=1):
+        record["themes"] = sorted({*record["themes"], first["themes"][n % 3 == 0]})
+        record["speakers"] = [*record["speakers"], first["speakers"][0]]
+    return publish(tmp_path_factory.mktemp("crowded"), records, generate_institutions(GENERATED_SEED))
+
+
+def publish(tmp: Path, records: list[dict[str, Any]], institutions: list[dict[str, str]]) -> Generated:
     data = tmp / "data"
     data.mkdir()
     (data / "videos.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
@@ -384,15 +402,43 @@ def related(catalogue: Catalogue, video: Talk, other: Talk) -> tuple[int, int]:
     return len(set(video.themes) & set(other.themes)), len(video.institutions & other.institutions)
 
 
+def related_talks(catalogue: Catalogue, video: Talk) -> list[tuple[str, str, int, int, int, int]]:
+    """(id, title, themes, institutions, shared, place) of the talks related to `video`, the most
+    shared first, then by title (place: by title, then id, in the catalogue)."""
+    by_title = sorted(catalogue.talks, key=lambda t: (t.title, t.id))
+    place = {t.id: n for n, t in enumerate(by_title, start=1)}
+    shared = [(o, related(catalogue, video, o)) for o in catalogue.talks if o.id != video.id]
+    return sorted(((o.id, o.title, t, i, t + i, place[o.id]) for o, (t, i) in shared if t and i),
+                  key=lambda row: (-row[4], row[5]))
+
+
+def walk_related_talks(settings: Settings, video: Talk) -> tuple[list[tuple[Any, ...]], int]:
+    """Every row, page after page, each asked with the cursor of the page before's last row; and
+    the number of pages."""
+    walked: list[tuple[Any, ...]] = []
+    cursor: dict[str, str] = {}
+    pages = 0
+    while rows := answer(settings, "related-talks", {"video": f"video/{video.id}", **cursor},
+                         "id", "title", "themes", "institutions", "shared", "place"):
+        assert len(rows) <= 100
+        walked += rows
+        pages += 1
+        cursor = {"after_shared": str(rows[-1][4]), "after_place": str(rows[-1][5])}
+    return walked, pages
+
+
 def test_generated_related_talks(generated: Generated) -> None:
-    catalogue = generated.catalogue
-    for video in catalogue.talks[100:3000:700]:
-        shared = [(o, related(catalogue, video, o)) for o in catalogue.talks if o.id != video.id]
-        expected = sorted(((o.id, o.title, t, i) for o, (t, i) in shared if t and i),
-                          key=lambda row: (-(row[2] + row[3]), row[1], row[0]))
-        got = answer(generated.settings, "related-talks", {"video": f"video/{video.id}"},
-                     "id", "title", "themes", "institutions")
-        assert got == expected and got
+    for video in generated.catalogue.talks[100:3000:700]:
+        expected = related_talks(generated.catalogue, video)
+        assert walk_related_talks(generated.settings, video) == (expected, 1) and expected
+
+
+def test_related_talks_come_a_page_at_a_time(crowded: Generated) -> None:
+    first = crowded.catalogue.talks[0]
+    expected = related_talks(crowded.catalogue, first)
+    assert len(expected) > 250 and len({row[4] for row in expected}) > 1
+    pages = -(-len(expected) // 100)  # full pages of 100, then the rest
+    assert walk_related_talks(crowded.settings, first) == (expected, pages)
 
 
 def shared_groups(catalogue: Catalogue, video: Talk, name: str) -> list[tuple[str, str, str, str]]:
