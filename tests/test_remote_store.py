@@ -27,7 +27,7 @@ from publisher.demo import write_demo_data
 from publisher.errors import StoreTimeout, StoreUnavailable, UsageError
 from publisher.settings import Settings
 from publisher.store import open_store
-from publisher.store.binding import bind
+from publisher.store.binding import bind, without_constant_columns
 from publisher.store.dialects import endpoints, fix_ntriples, fix_results
 from publisher.store.remote_graph import RemoteGraph
 from publisher.store.sparql_client import SparqlClient, query_form
@@ -316,5 +316,55 @@ def test_durations_come_back_from_the_store_as_they_were_written():
         selected = {row["s"].value: row["d"].value for row in graph.query("SELECT ?s ?d WHERE { ?s ?p ?d }")}
         constructed = {t.subject.value: t.object.value for t in graph.query("CONSTRUCT WHERE { ?s ?p ?o }")}
         assert selected == written and constructed == written
+    finally:
+        client.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+
+# --- a bound parameter's column: not asked from the store, put back in every row -----------------
+
+@pytest.mark.parametrize(("sparql", "names", "expected"), [
+    ("SELECT ?a ?x WHERE { ?x ?p ?a }", {"a"}, ("SELECT  ?x WHERE { ?x ?p ?a }", ["a", "x"], {"a"})),
+    ("SELECT DISTINCT ?x $a WHERE { ?x ?p ?a }", {"a"}, ("SELECT DISTINCT ?x  WHERE { ?x ?p ?a }", ["x", "a"], {"a"})),
+    ("SELECT ?a (COUNT(?x) AS ?n) WHERE { ?x ?p ?a } GROUP BY ?a", {"a"},
+     ("SELECT  (COUNT(?x) AS ?n) WHERE { ?x ?p ?a } GROUP BY ?a", ["a", "n"], {"a"})),
+    ("SELECT ?x # ?a\n ?a {?x ?p ?a}", {"a"}, ("SELECT ?x # ?a\n  {?x ?p ?a}", ["x", "a"], {"a"})),
+])
+def test_a_parameter_s_column_is_taken_out_of_the_projection(sparql: str, names: set[str], expected: Any):
+    assert without_constant_columns(sparql, names) == expected
+
+
+@pytest.mark.parametrize(("sparql", "names"), [
+    ("SELECT * WHERE { ?x ?p ?a }", {"a"}),  # no list to take it from
+    ("SELECT (?a AS ?b) ?x WHERE { ?x ?p ?a }", {"a"}),  # in an expression only
+    ("SELECT ?a WHERE { ?x ?p ?a }", {"a"}),  # nothing would be left
+    ("SELECT ?x WHERE { { SELECT ?a ?x WHERE { ?x ?p ?a } } }", {"a"}),  # a sub-query's projection
+])
+def test_a_projection_is_left_whole_when_no_column_can_go(sparql: str, names: set[str]):
+    assert without_constant_columns(sparql, names) is None
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_bound_columns_come_back_as_the_embedded_store_gives_them():
+    """Every kind of value, in any place of the projection: the answer read from the store, with
+    the constant columns put back, is the embedded store's, columns and rows in the same order;
+    and the spaces at either end of a stored literal are kept."""
+    server = remote_server()
+    client = SparqlClient(endpoints(server.url), server.user, server.password)
+    graph_iri = f"urn:x-publisher:constants-{os.getpid()}"
+    data = "".join(f'<http://example.org/s{i}> <http://example.org/p> "{" " * i}v{i}\\n" .\n' for i in range(5))
+    client.post_graph(graph_iri, data.encode())
+    local = ox.Store()
+    local.load(data.encode(), ox.RdfFormat.N_TRIPLES)
+    given = {ox.Variable("iri"): ox.NamedNode("http://example.org/a?b=1&c=%3C2%3E"),
+             ox.Variable("text"): ox.Literal('say "hi" & <bye>\n'),
+             ox.Variable("french"): ox.Literal("l'été", language="fr"),
+             ox.Variable("number"): ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+             ox.Variable("day"): ox.Literal("2020-01-31", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))}
+    sparql = ("SELECT ?iri ?s ?text ?french ?o ?number ?day WHERE { ?s ?p ?o } ORDER BY ?s")
+    try:
+        remote = RemoteGraph(client, graph_iri, "urn:x-publisher:none", 30).query(sparql, None, given)
+        embedded = local.query(sparql, substitutions=given)
+        assert [v.value for v in remote.variables] == [v.value for v in embedded.variables]
+        assert [list(row) for row in remote] == [list(row) for row in embedded]
     finally:
         client.update(f"DROP SILENT GRAPH <{graph_iri}>")

@@ -9,12 +9,14 @@ the embedded store.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from typing import IO, Any
 
 import pyoxigraph as ox
 
 from publisher.errors import StoreUnavailable
-from publisher.store.binding import bind
+from publisher.store.binding import bind, with_constant_columns, without_constant_columns
 from publisher.store.dialects import fix_ntriples, fix_results, timeout_params
 from publisher.store.graph import Substitutions
 from publisher.store.sparql_client import SparqlClient, query_form
@@ -23,6 +25,28 @@ from publisher.terms import PREFIXES
 RESULTS_XML = "application/sparql-results+xml"
 NTRIPLES = "application/n-triples"
 COUNT_TIMEOUT = 600
+
+
+def keep_edge_spaces(answer: bytes) -> bytes:
+    """pyoxigraph's SPARQL XML parser trims a literal's text: its spaces, tabs and line breaks at
+    either end are written as character references, which it keeps."""
+    return _LITERAL.sub(_edge_spaces_kept, answer)
+
+
+def _edge_spaces_kept(found: re.Match[bytes]) -> bytes:
+    start, text, end = found.groups()
+    inner = text.strip()
+    if len(inner) == len(text):
+        return found[0]
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):] if inner else b""
+    return start + _references(lead) + inner + _references(trail) + end
+
+
+def _references(spaces: bytes) -> bytes:
+    return b"".join(b"&#%d;" % c for c in spaces)
+
+
+_LITERAL = re.compile(rb"(<literal\b[^>]*(?<!/)>)([^<]*)(</literal>)")  # text holds no "<": it is escaped
 
 
 class RemoteGraph:
@@ -39,13 +63,21 @@ class RemoteGraph:
         timeout = self.default_timeout if timeout is None else timeout
         form = query_form(sparql)
         text = bind(sparql, base, substitutions, form)
-        graph_answer = form in ("CONSTRUCT", "DESCRIBE")
         params = self._dataset + timeout_params(self.dialect, timeout)
-        answer = self.client.query(text, NTRIPLES if graph_answer else RESULTS_XML, params, timeout)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            answer = self.client.query(text, NTRIPLES, params, timeout)
+            return self._read(lambda: list(ox.parse(fix_ntriples(self.dialect, answer), ox.RdfFormat.N_TRIPLES)))
+        constants = {v.value: term for v, term in (substitutions or {}).items()} if form == "SELECT" else {}
+        shortened = without_constant_columns(text, set(constants)) if constants else None
+        answer = fix_results(self.dialect, self.client.query(shortened[0] if shortened else text, RESULTS_XML, params, timeout))
+        if shortened:
+            _, projection, taken = shortened
+            answer = with_constant_columns(answer, projection, {name: constants[name] for name in taken})
+        return self._read(lambda: ox.parse_query_results(keep_edge_spaces(answer), ox.QueryResultsFormat.XML))
+
+    def _read(self, parse: Callable[[], Any]) -> Any:
         try:
-            if graph_answer:
-                return list(ox.parse(fix_ntriples(self.dialect, answer), ox.RdfFormat.N_TRIPLES))
-            return ox.parse_query_results(fix_results(self.dialect, answer), ox.QueryResultsFormat.XML)
+            return parse()
         except (SyntaxError, ValueError) as problem:
             raise StoreUnavailable(f"the {self.client.origin} sent an answer that cannot be read: {problem}") from None
 

@@ -59,7 +59,8 @@ def run_query(name: str) -> Response:
     values = {k: v[0] for k, v in given.items() if k != RESERVED}
     substitutions = named_queries.bind(query, values, version().manifest.base)
     solutions_format = _format(request.args.get(RESERVED))
-    question = engine.Question(query.sparql, tuple((variable.value, term) for variable, term in substitutions.items()))
+    question = engine.Question(query.sparql, tuple((variable.value, term) for variable, term in substitutions.items()),
+                               from_library=True)
     found = engine.answer(question, solutions_format, None)
     return engine.respond(found, negotiated=RESERVED not in request.args)
 
