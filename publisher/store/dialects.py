@@ -31,6 +31,8 @@ class Endpoints:
     graph_read: str  # Graph Store HTTP Protocol, anonymous reads
     # Graph Store posts at once into one graph: Virtuoso 7.2 can hang two of them on each other's locks.
     concurrent_posts: int = 2
+    # The most one Graph Store post carries (16 MB loaded 20% faster than 4 MB into Virtuoso 7.2).
+    post_bytes: int = 16 << 20
 
     @property
     def origin(self) -> str:
