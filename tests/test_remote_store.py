@@ -29,6 +29,7 @@ from publisher.settings import Settings
 from publisher.store import open_store
 from publisher.store.binding import bind, without_constant_columns
 from publisher.store.dialects import endpoints, fix_ntriples, fix_results
+from publisher.store.remote import RemoteStore
 from publisher.store.remote_graph import RemoteGraph
 from publisher.store.sparql_client import SparqlClient, query_form
 from publisher.store.version import PublishedVersion
@@ -260,6 +261,80 @@ def test_writes_need_the_right_credentials(tmp_path: Path, settings: Settings):
     help_text = CliRunner().invoke(main, ["build", "--help"], env=env).output
     assert "not-the-password-4f1c" not in help_text
     assert build([DATA], settings).exit_code == 0  # the right password publishes
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_no_graph_store_post_carries_more_than_the_store_s_post_bytes(settings: Settings):
+    """However much one write brings (the statistics come 100,000 lines at a time), the posts are cut
+    at line ends into the store's post_bytes: Virtuoso 7.2 inserts a larger post from several
+    transactions at once, and at 100k videos one of 28-60 MB stopped for good (docs/benchmarks.md)."""
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore)
+    store.client.endpoints = replace(store.client.endpoints, post_bytes=64 << 10)
+    posted: list[bytes] = []
+    post = store.client.post_graph
+
+    def counted(graph: str, ntriples: bytes, timeout: float = 600) -> None:
+        posted.append(ntriples)
+        post(graph, ntriples, timeout)
+
+    store.client.post_graph = counted  # type: ignore[method-assign]  # the real post, its bodies kept
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "statement {i}{"." * (i % 200)}" .\n'.encode()
+             for i in range(12000)]
+    writer = store.begin()
+    try:
+        stream = writer.stream()
+        stream.write(b"".join(lines[:10]))
+        stream.write(b"".join(lines[10:]))  # about 20 posts' worth in one write
+        stream.close()
+        assert len(posted) >= 20 and max(map(len, posted)) <= 64 << 10
+        assert all(body.endswith(b"\n") for body in posted) and b"".join(posted) == b"".join(lines)
+        assert writer.count() == len(lines)
+    finally:
+        store.abort(writer)
+
+
+def fresh_iris(base: str = "http://example.org/") -> bytes:
+    """200,000 statements naming 100,000 IRIs a store has not seen, 25 MB: what the statistics of
+    100k videos look like (videos listed by duration and by day)."""
+    videos = [f"{base}video/demo-{n:06d}" for n in range(100000)]
+    by_duration = [f"<{base}statistics#by-duration-{i // 100}> <{base}ontology#rankedVideo> <{v}> .\n"
+                   for i, v in enumerate(videos[::-1])]
+    by_day = [f"<{base}statistics#published-{i}> <{base}ontology#listedVideo> <{v}> .\n" for i, v in enumerate(videos)]
+    return "".join(by_duration + by_day).encode()
+
+
+@pytest.mark.backends("virtuoso")
+def test_one_large_write_of_new_iris_reaches_virtuoso_whole(tmp_path: Path):
+    """Sent in one 25 MB post, these statements hung a fresh Virtuoso 7.2 (no answer, a loader
+    thread waiting on a lock, no deadlock reported: 2 times of 2) as the statistics hung builds of
+    100k videos; cut into Virtuoso's post_bytes they load in seconds. Its own Virtuoso: a hung one
+    keeps its locks, and would stop every later test's writes."""
+    with virtuoso_server(tmp_path / "virtuoso") as server:
+        settings = Settings(store=server.url, store_name="large", store_files=str(tmp_path / "files"),
+                            store_user=server.user, store_password=server.password, base=BASE)
+        store = open_store(settings)
+        assert isinstance(store, RemoteStore)
+        writer = store.begin()
+        text, problems, done = fresh_iris(), [], threading.Event()
+
+        def load() -> None:
+            try:
+                stream = writer.stream()
+                stream.write(text)
+                stream.close()
+            except (StoreUnavailable, StoreTimeout) as problem:
+                problems.append(problem)
+            finally:
+                done.set()
+
+        threading.Thread(target=load, daemon=True).start()
+        try:
+            assert done.wait(120), "Virtuoso has not answered for 120 s: hung on a post"
+            assert not problems
+            assert writer.count() == text.count(b"\n")
+        finally:
+            store.lock.release()  # no clean-up in the store: on a hung Virtuoso it would wait too
 
 
 @pytest.mark.backends("virtuoso")

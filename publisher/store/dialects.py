@@ -31,6 +31,13 @@ class Endpoints:
     graph_read: str  # Graph Store HTTP Protocol, anonymous reads
     # Graph Store posts at once into one graph: Virtuoso 7.2 can hang two of them on each other's locks.
     concurrent_posts: int = 2
+    # The most one Graph Store post carries. Virtuoso 7.2 parses a post on its HTTP thread and hands
+    # the statements to its loader's threads, a new request (thread, transaction) each time the parsed
+    # part passes 30 MB or 1M statements (TTLP_V in its ttlpv.sql): a larger post is inserted by
+    # transactions running at once, which deadlock (SR172, sent again) or stop for good, a loader
+    # thread waiting on a lock with no deadlock reported and nothing running: the hangs at 100k
+    # videos (docs/benchmarks.md, "Graph Store posts that hung"). At 8 MB no lock wait was seen.
+    post_bytes: int = 16 << 20
 
     @property
     def origin(self) -> str:
@@ -55,7 +62,8 @@ def endpoints(store: str, update_url: str = "", gsp_url: str = "") -> Endpoints:
                          urljoin(root, "store"))
     if dialect == "virtuoso":
         return Endpoints(dialect, urljoin(root, "sparql"), urljoin(root, "sparql-auth"),
-                         urljoin(root, "sparql-graph-crud-auth"), urljoin(root, "sparql-graph-crud"), concurrent_posts=1)
+                         urljoin(root, "sparql-graph-crud-auth"), urljoin(root, "sparql-graph-crud"), concurrent_posts=1,
+                         post_bytes=8 << 20)
     if dialect == "sparql":
         if not update_url or not gsp_url:
             raise UsageError("--store sparql+http://…: give the store's update and Graph Store endpoints too "

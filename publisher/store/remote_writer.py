@@ -21,10 +21,8 @@ from publisher.store.sparql_client import SparqlClient
 from publisher.store.version import Stream, VersionFiles
 from publisher.store.virtuoso_bulk import BulkLoader
 
-# Measured against Virtuoso 7.2 on 2 cores (docs/benchmarks.md, "Remote store"): 16 MB loads 20% faster
-# than 4 MB and 50% faster than 1 MB. How many posts go
-# at once is the store's (Endpoints.concurrent_posts).
-BATCH_BYTES = 16 << 20
+# How large a post may be (Endpoints.post_bytes) and how many go at once (Endpoints.concurrent_posts)
+# are the store's: see dialects.py and docs/benchmarks.md, "Remote store".
 
 
 class RemoteVersionWriter(VersionFiles):
@@ -75,16 +73,22 @@ class RemoteLoadStream:
     def __init__(self, client: SparqlClient, graph: str, copy: IO[bytes]) -> None:
         self.client, self.graph, self.copy = client, graph, copy
         self.pending = bytearray()
+        self.batch = client.endpoints.post_bytes
         posts = client.endpoints.concurrent_posts
         # The backlog is one batch a poster: the caller waits while every poster is busy, so memory stays bounded.
         self.posters: Background[bytes] = Background(self._post, posts, "gsp-post", (PublisherError, SyntaxError),
                                                      backlog=posts)
 
     def write(self, data: bytes) -> None:
+        """Posts are cut at line ends and carry at most the store's post_bytes (a longer line goes
+        whole), however much one call writes: the statistics come 100,000 lines at a time, and went
+        in one post each (28-60 MB at 100k videos) when Virtuoso hung on them."""
         self.copy.write(data)
         self.pending += data
-        if len(self.pending) >= BATCH_BYTES:
-            cut = self.pending.rfind(b"\n") + 1
+        while len(self.pending) >= self.batch:
+            cut = self.pending.rfind(b"\n", 0, self.batch) + 1 or self.pending.find(b"\n", self.batch) + 1
+            if not cut:  # one line longer than a batch, not yet ended
+                return
             self._send(bytes(self.pending[:cut]))
             del self.pending[:cut]
 
