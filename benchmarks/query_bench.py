@@ -11,10 +11,10 @@ busiest person, theme, institution, keyword..., picked once from the store and p
   uncached (a server started with its answer cache off, `--sparql-cache-mb 0`: every request is
   evaluated) and cached (a server with its cache, the same URL again);
 - optional, with --serve-rdflib (or --rdflib-endpoint URL): rdflib-endpoint (`GET /sparql?query=...`)
-  over the store's dump, which takes only query text, so the values
-  are written into the query as a VALUES clause at the start of the outermost WHERE group (and of
-  a nested group that names a parameter, which the outer VALUES does not reach), checked on the
-  raw store to give the rows the substitutions give; each query has a timeout. Its column is
+  over the store's dump, which takes only query text, so the values are written into the query
+  as a remote store gets them (VALUES blocks opening each group where the substitutions bind
+  them, `publisher.store.binding`), checked on the raw store to give the rows the substitutions
+  give; each query has a timeout. Its column is
   measured last, after every other one: it goes on with a query given up, so the benchmark then
   waits (--rdflib-wait) until it answers again before the next question.
 
@@ -31,7 +31,7 @@ import argparse
 import gzip
 import json
 import os
-import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from web_bench import build, generate, stop, wait_for  # noqa: E402
 
 from publisher.named_queries import QUERIES, NamedQuery, bind, load_queries  # noqa: E402
+from publisher.store.binding import bind as bind_text  # noqa: E402
+from publisher.store.sparql_client import query_form  # noqa: E402
 from publisher.store.version import PublishedVersion  # noqa: E402
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -196,41 +198,11 @@ def server_cached(server: str, name: str, given: dict[str, str], runs: int, budg
 # --- hook: rdflib-endpoint (GET /sparql?query=...), values written into the text -----------------
 
 def with_values(query: NamedQuery, given: dict[str, str], base: str) -> str:
-    """The query with its parameters as `VALUES (?a ?b) { (... ...) }` at the start of the outermost
-    WHERE group, for an endpoint that takes only query text. A group nested in it that names a
-    parameter (a FILTER in a group of its own, which Oxigraph runs first) does not see the outer
-    VALUES, so it gets the parameters it names too: then the text answers as the substitutions."""
-    bound = bind(query, given, base)
-    # The library's relative IRIs (`PREFIX pub: <ontology#>`) need the base written in the text too.
-    if not bound:
-        return f"BASE <{base}>\n{query.sparql}"
-    match = re.search(r"\bWHERE\s*\{", query.sparql)
-    if match is None:
-        raise ValueError(f"{query.name}: no WHERE group")
-    text = query.sparql
-    inserts = [(match.end(), dict(bound))]
-    for start, end in _groups(text, match.end()):
-        named = {v: t for v, t in bound.items() if re.search(rf"[?$]{v.value}\b", text[start:end])}
-        sub_query = re.match(r"\s*SELECT\b", text[start:end], re.IGNORECASE)
-        if named and not sub_query and not re.search(r"VALUES\s*(\?\w+|\([^)]*\))\s*$", text[:start - 1]):
-            inserts.append((start, named))
-    for at, terms in sorted(inserts, key=lambda item: -item[0]):
-        names = " ".join(f"?{v.value}" for v in terms)
-        values = " ".join(str(t) for t in terms.values())
-        text = f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
-    return f"BASE <{base}>\n{text}"
-
-
-def _groups(text: str, after: int) -> list[tuple[int, int]]:
-    """(start, end) of the text of each group opened after `after` (the library's queries hold no
-    braces inside strings)."""
-    groups, opened = [], []
-    for at in range(after, len(text)):
-        if text[at] == "{":
-            opened.append(at + 1)
-        elif text[at] == "}" and opened:
-            groups.append((opened.pop(), at))
-    return groups
+    """The query as a remote store receives it (`publisher.store.binding.bind`): the base written
+    in the text (the library's `PREFIX pub: <ontology#>` is relative) and the parameters as
+    `VALUES` blocks opening each group where pyoxigraph's substitutions would bind them, for an
+    endpoint that takes only query text."""
+    return bind_text(query.sparql, base, bind(query, given, base) or None, query_form(query.sparql))
 
 
 def check_values(store: ox.Store, query: NamedQuery, given: dict[str, str], base: str) -> None:
@@ -240,7 +212,7 @@ def check_values(store: ox.Store, query: NamedQuery, given: dict[str, str], base
     names = [v.value for v in results.variables]
     textual = [tuple(row[n] for n in names) for row in results]
     if textual != raw_rows(store, query, given, base):
-        raise SystemExit(f"{query.name}: the VALUES form does not give the rows of the substitutions")
+        raise ValueError(f"{query.name}: the VALUES form does not give the rows of the substitutions")
 
 
 def idle_again(endpoint: str, wait_s: float) -> bool:
@@ -281,8 +253,16 @@ class Servers:
     def __init__(self) -> None:
         self.started: list[subprocess.Popen[bytes]] = []
 
+    @staticmethod
+    def port_free(port: int) -> None:
+        """A server left over from an earlier run would answer in place of the one started here."""
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise SystemExit(f"port {port} is taken (a server left from an earlier run?): stop it first")
+
     def ours(self, store: Path, port: int, *options: str) -> str:
         """`publisher serve` (Werkzeug, threaded) on the store; its URL once it answers."""
+        self.port_free(port)
         self.started.append(subprocess.Popen(
             [sys.executable, "-m", "publisher", "serve", "--store", str(store), "--port", str(port), *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
@@ -292,6 +272,7 @@ class Servers:
 
     def rdflib(self, version: PublishedVersion, out: Path) -> str:
         """rdflib-endpoint (uvicorn, one worker) over the version's N-Triples dump."""
+        self.port_free(RDFLIB_PORT)
         graph_file = out / f"rdflib-{version.id}.nt"
         if not graph_file.exists():
             with gzip.open(version.path / "dumps" / "catalogue.nt.gz", "rb") as dump, graph_file.open("wb") as copy:
@@ -362,45 +343,51 @@ def main() -> None:
     if memory is not None:
         columns.append("pyoxigraph in memory")
     servers = Servers()
-    server = uncached_server = args.server if args.server and server_answers(args.server) else None
-    if args.serve:
-        uncached_server = servers.ours(store_dir, OUR_PORT, "--sparql-cache-mb", "0")
-        server = servers.ours(store_dir, OUR_PORT + 1)
-    if args.serve_rdflib:
-        args.rdflib_endpoint = servers.rdflib(version, args.out)
-    if server:
-        columns += ["our server, uncached", "our server, cached"]
-    if args.rdflib_endpoint:
-        columns.append("rdflib-endpoint")
-    RDFLIB_TIMEOUT_S = args.rdflib_timeout
-
-    rows = []
-    for name, query in library.items():
-        given = params_for(query, picked)
-        row = Row(name, given)
-        timing = raw(disk, query, given, base, args.runs, args.budget)
-        row.rows, row.columns[columns[0]] = timing.rows, timing.cell()
-        if memory is not None:
-            row.columns["pyoxigraph in memory"] = raw(memory, query, given, base, args.runs, args.budget).cell()
+    try:
+        server = uncached_server = args.server if args.server and server_answers(args.server) else None
+        if args.serve:
+            uncached_server = servers.ours(store_dir, OUR_PORT, "--sparql-cache-mb", "0")
+            server = servers.ours(store_dir, OUR_PORT + 1)
+        if args.serve_rdflib:
+            args.rdflib_endpoint = servers.rdflib(version, args.out)
         if server:
-            row.columns["our server, uncached"] = server_uncached(uncached_server, name, given, args.runs, args.budget).cell()
-            row.columns["our server, cached"] = server_cached(server, name, given, args.runs, args.budget).cell()
-        print(f"  {name}: {row.columns}", file=sys.stderr)
-        rows.append(row)
-    if args.rdflib_endpoint:  # last, so that a query it is still running slows none of the others
-        busy = False
-        for row in rows:
-            query, given = library[row.name], row.params
-            check_values(disk, query, given, base)
-            if busy:
-                row.columns["rdflib-endpoint"] = "not run (still busy)"
-                continue
-            answer = rdflib_endpoint(args.rdflib_endpoint, query, given, base, args.runs, args.budget)
-            row.columns["rdflib-endpoint"] = answer if isinstance(answer, str) else answer.cell()
-            if isinstance(answer, str) and answer.startswith(">"):
-                busy = not idle_again(args.rdflib_endpoint, args.rdflib_wait)
-            print(f"  {row.name}: rdflib-endpoint {row.columns['rdflib-endpoint']}", file=sys.stderr)
-    servers.stop()
+            columns += ["our server, uncached", "our server, cached"]
+        if args.rdflib_endpoint:
+            columns.append("rdflib-endpoint")
+        RDFLIB_TIMEOUT_S = args.rdflib_timeout
+
+        rows = []
+        for name, query in library.items():
+            given = params_for(query, picked)
+            row = Row(name, given)
+            timing = raw(disk, query, given, base, args.runs, args.budget)
+            row.rows, row.columns[columns[0]] = timing.rows, timing.cell()
+            if memory is not None:
+                row.columns["pyoxigraph in memory"] = raw(memory, query, given, base, args.runs, args.budget).cell()
+            if server:
+                row.columns["our server, uncached"] = server_uncached(uncached_server, name, given, args.runs, args.budget).cell()
+                row.columns["our server, cached"] = server_cached(server, name, given, args.runs, args.budget).cell()
+            print(f"  {name}: {row.columns}", file=sys.stderr)
+            rows.append(row)
+        if args.rdflib_endpoint:  # last, so that a query it is still running slows none of the others
+            busy = False
+            for row in rows:
+                query, given = library[row.name], row.params
+                if busy:
+                    row.columns["rdflib-endpoint"] = "not run (still busy)"
+                    continue
+                try:
+                    check_values(disk, query, given, base)
+                except ValueError as problem:  # reported in its cell; the other columns are kept
+                    row.columns["rdflib-endpoint"] = f"not run ({problem})"
+                    continue
+                answer = rdflib_endpoint(args.rdflib_endpoint, query, given, base, args.runs, args.budget)
+                row.columns["rdflib-endpoint"] = answer if isinstance(answer, str) else answer.cell()
+                if isinstance(answer, str) and answer.startswith(">"):
+                    busy = not idle_again(args.rdflib_endpoint, args.rdflib_wait)
+                print(f"  {row.name}: rdflib-endpoint {row.columns['rdflib-endpoint']}", file=sys.stderr)
+    finally:
+        servers.stop()
     load = os.getloadavg()
     print(table(rows, columns))
     print(f"\n{version.manifest.triples:,} triples; load average before the last question "
