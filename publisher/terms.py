@@ -16,6 +16,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"  # the datatype of a plain literal, which SPARQL results leave unwritten
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 VOID = "http://rdfs.org/ns/void#"

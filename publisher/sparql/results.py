@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
 
-from publisher.terms import PREFIXES
+from publisher.terms import PREFIXES, XSD_STRING
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _json(names: list[str], rows: list[Row]) -> bytes:
             elif isinstance(term, ox.Literal):
                 language, datatype = term.language, term.datatype.value
                 tail = (', "xml:lang": ' + _string(language) if language else
-                        "" if datatype == _XSD_STRING else ', "datatype": ' + _string(datatype))
+                        "" if datatype == XSD_STRING else ', "datatype": ' + _string(datatype))
                 fields.append(key + '{"type": "literal", "value": ' + _string(term.value) + tail + "}")
             else:
                 fields.append(key + json.dumps(_json_term(term), ensure_ascii=False))
@@ -134,7 +134,6 @@ def _json(names: list[str], rows: list[Row]) -> bytes:
 
 
 _string = json.encoder.encode_basestring  # a JSON string, non-ASCII kept as is (as ensure_ascii=False)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -146,7 +145,7 @@ def _json_term(term: Any) -> dict[str, Any]:
         value: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             value["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
+        elif term.datatype.value != XSD_STRING:
             value["datatype"] = term.datatype.value
         return value
     return {"type": "triple", "value": {  # RDF-star, as SPARQL-star results write it
@@ -184,7 +183,7 @@ def _xml_term(parent: ET.Element, term: Any) -> None:
         literal.text = term.value
         if term.language:
             literal.set(_XML_LANG, term.language)
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif term.datatype.value != XSD_STRING:
             literal.set("datatype", term.datatype.value)
     else:
         triple = ET.SubElement(parent, _tag("triple"))

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from publisher.store.graph import Substitutions
+from publisher.terms import XSD_STRING
 
 _LEXEMES = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
@@ -126,8 +127,6 @@ def _xml_term(term: ox.NamedNode | ox.Literal) -> str:
         return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
 
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _values(given: dict[str, str], names: set[str]) -> str:
