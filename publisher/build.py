@@ -8,9 +8,11 @@ always describe what is published now.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,9 +84,23 @@ def build(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Publish `inputs` on top of the current version (or alone, with `full`)."""
+    try:
+        return _build(inputs, settings, full, check_only, now or now_utc(), on_progress)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    inputs: Sequence[str | Path],
+    settings: Settings,
+    full: bool,
+    check_only: bool,
+    now: str,
+    on_progress: Callable[[int, int], None] | None,
+) -> BuildReport:
     report, clock = BuildReport(), _Clock()
-    now = now or now_utc()
-    read = read_inputs(inputs)
+    with _kept_out_of_collections():
+        read = read_inputs(inputs)
     report.records_read, report.warnings = read.records_read, list(read.warnings)
     report.rejections.extend(read.rejections)
     clock.lap(report, "read")
@@ -94,7 +110,8 @@ def build(
     writer = None if check_only else store.begin()
     try:
         previous = None if full else store.current()
-        catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
+        with _kept_out_of_collections():
+            catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
         if previous is not None:
             catalogue.entities, catalogue.removed = previous.entities(), dict(previous.manifest.removed)
         _apply(catalogue, read, now, report)
@@ -116,6 +133,23 @@ def build(
     if version is not None:
         report.version = version.id
     return report
+
+
+@contextmanager
+def _kept_out_of_collections() -> Iterator[None]:
+    """Read what the whole run keeps (records, the ledger before) with Python's cyclic garbage
+    collector paused, then freeze it out of the collector's sight until the run ends. It holds
+    no reference cycles, and as it piles up each full collection would scan all of it again:
+    at 1M talks, 31 of the 71 s the read took. Frozen, it is never scanned, in this process nor
+    in the workers forked from it, whose memory pages then stay shared."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class _Clock:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rdflib.namespace import DCTERMS
 
 from publisher.build import build
 from publisher.cli import main
+from publisher.errors import UsageError
 from publisher.querying import published, run_query
 from publisher.settings import Settings
 from publisher.store import open_store
@@ -239,3 +241,14 @@ def test_a_clean_run_empties_an_earlier_rejects_file(tmp_path: Path, settings: S
     assert len(rejects.read_text(encoding="utf-8").splitlines()) == 1
     assert build([write_jsonl(tmp_path / "2.jsonl", [talk("a", "A", "RIVAL Madina")])], settings).exit_code == 0
     assert rejects.read_text(encoding="utf-8") == ""
+
+
+def test_a_build_hands_the_garbage_collector_back_as_it_found_it(settings: Settings, tmp_path: Path):
+    """The build pauses the collector while it reads and freezes what it read; a program that
+    calls build() (and each test after this one) must get its collector back, on success and on error."""
+    good = write_jsonl(tmp_path / "good.jsonl", [talk("v1", "Un titre", "RIVAL Madina - LIRSA-CNAM")])
+    build([good], settings)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(UsageError):
+        build([good], replace(settings, extra_shapes=str(tmp_path / "missing.ttl")))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
