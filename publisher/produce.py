@@ -75,8 +75,8 @@ def produce(job: Job, workers: int, on_batch: Callable[[int], None] | None = Non
     global _job
     _job = job
     starts = range(0, len(job.records), BATCH)
-    yield _entity_batch(job)
     if workers <= 1 or len(starts) <= 1:
+        yield _entity_batch()
         for start in starts:
             yield _video_batch(start)
             if on_batch:
@@ -84,8 +84,10 @@ def produce(job: Job, workers: int, on_batch: Callable[[int], None] | None = Non
         return
     # At most AHEAD batches a worker are mapped before the caller takes them: Pool.imap would go on
     # mapping into the caller's memory while it waits on a store that trails (9.6 GB at 1M videos).
+    # The entities are a worker's task too: at 1M talks they take 15 s, in which the other
+    # worker maps the first videos instead of waiting.
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        window: deque[tuple[int, AsyncResult[BatchResult]]] = deque()
+        window: deque[tuple[int | None, AsyncResult[BatchResult]]] = deque([(None, pool.apply_async(_entity_batch))])
         for start in starts:
             window.append((start, pool.apply_async(_video_batch, (start,))))
             if len(window) >= AHEAD * workers:
@@ -94,11 +96,11 @@ def produce(job: Job, workers: int, on_batch: Callable[[int], None] | None = Non
             yield _taken(window.popleft(), len(job.records), on_batch)
 
 
-def _taken(mapped: tuple[int, AsyncResult[BatchResult]], records: int,
+def _taken(mapped: tuple[int | None, AsyncResult[BatchResult]], records: int,
            on_batch: Callable[[int], None] | None) -> BatchResult:
     start, pending = mapped
     result = pending.get()
-    if on_batch:
+    if on_batch and start is not None:  # the entity batch holds no record
         on_batch(min(BATCH, records - start))
     return result
 
@@ -141,7 +143,9 @@ def _errors_by_record(violations: list[Violation], own: str) -> dict[str, list[F
     return errors
 
 
-def _entity_batch(job: Job) -> BatchResult:
+def _entity_batch() -> BatchResult:
+    assert _job is not None
+    job = _job
     mapper = job.mapper
     text = "".join(as_ntriples(triples) for triples in mapper.entities())
     violations = job.engine(text, job.entity_shapes)

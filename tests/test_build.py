@@ -18,7 +18,9 @@ from rdflib.namespace import DCTERMS
 
 from publisher.build import build
 from publisher.cli import main
+from publisher.demo import generate_records
 from publisher.errors import UsageError
+from publisher.produce import BATCH
 from publisher.querying import published, run_query
 from publisher.settings import Settings
 from publisher.store import open_store
@@ -252,3 +254,29 @@ def test_a_build_hands_the_garbage_collector_back_as_it_found_it(settings: Setti
     with pytest.raises(UsageError):
         build([good], replace(settings, extra_shapes=str(tmp_path / "missing.ttl")))
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_two_workers_publish_and_reject_what_one_does(tmp_path: Path):
+    """Past one batch of records the build maps them in worker processes, the people,
+    institutions and themes in one of them: the same graph and the same rejections either way,
+    including the records that name an entity a local rule refuses."""
+    records = [*generate_records(BATCH + 200), talk("x1", "Refusé", "RIVAL Madina - LIRSA-CNAM"),
+               talk("x2", "Refusé aussi", "BURLAUD Alain", "RIVAL Madina")]
+    inputs = write_jsonl(tmp_path / "videos.jsonl", records)
+    rule = tmp_path / "rule.ttl"
+    rule.write_text(f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:x:rule> a sh:NodeShape ; sh:targetNode <{BASE}person/rival-madina> ;
+    sh:property [ sh:path <http://schema.org/award> ; sh:minCount 1 ] .
+""", encoding="utf-8")
+    built = {}
+    for workers in (1, 2):
+        settings = Settings(store=str(tmp_path / f"store-{workers}"), base=BASE, rejects=str(tmp_path / f"r{workers}.jsonl"),
+                            workers=workers, extra_shapes=str(rule))
+        report = build([inputs], settings, now="2026-01-01T00:00:00Z")
+        built[workers] = (report, store_graph(settings))
+    (one, one_graph), (two, two_graph) = built[1], built[2]
+    assert {(r.line, r.errors) for r in one.rejections} == {(r.line, r.errors) for r in two.rejections}
+    assert {r.line for r in two.rejections} == {BATCH + 201, BATCH + 202}
+    assert {e.field for r in two.rejections for e in r.errors} == {"speakers[1].name", "speakers[2].name"}
+    assert one.published == two.published == BATCH + 200
+    assert isomorphic(without_times(one_graph), without_times(two_graph))
