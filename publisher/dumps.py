@@ -9,9 +9,9 @@
 Reading 4 M triples back out of RocksDB costs 17 s (each term is looked up in the store's
 string table), so the dumps start from the N-Triples text the build loaded, kept beside the
 store while it loads (`VersionWriter.loaded_copy`); the store is read only when that text held
-a statement twice. Turtle and JSON-LD are parsed from it; the three run in processes of their own. They are
-compressed by ISA-L (`isal`), which writes standard gzip 3-4 times faster than zlib, and smaller
-than zlib's level 1: at 1M talks the three dumps hold 26 GB before compression.
+a statement twice. Turtle and JSON-LD are parsed from it; the three run in processes of their
+own. They are compressed by ISA-L (`isal`): standard gzip, 3-4 times faster than zlib and smaller
+than zlib's level 1; at 1M talks the three dumps hold 26 GB before compression.
 The build writes them just before it switches `current` to the new version, so that a version
 is whole when readers first see it. The files are written in `dumps.partial/` and renamed into
 place last, so a killed build never leaves a partial dump in sight.
