@@ -5,13 +5,17 @@ what only a remote store has: its credentials, its errors, its query parameters.
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -52,6 +56,25 @@ def publisher(settings: Settings, *argv: str) -> subprocess.Popen[bytes]:
     with (Path(settings.rejects).parent / "publisher.log").open("wb") as log:
         return subprocess.Popen([sys.executable, "-m", "publisher", *argv, "--quiet"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=log)
+
+
+@contextmanager
+def sockets_left_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[socket.socket]]:
+    """The connections opened inside that are still open when it ends. A response an error leaves
+    unclosed holds its socket for as long as the error is kept (by a test's `pytest.raises(…) as`,
+    a log record's exc_info), then until the garbage collector finds it, in some later test."""
+    opened: list[socket.socket] = []
+    connect = http.client.HTTPConnection.connect
+
+    def connect_and_note(self: http.client.HTTPConnection) -> None:
+        connect(self)
+        opened.append(self.sock)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", connect_and_note)
+    left_open: list[socket.socket] = []
+    yield left_open
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", connect)
+    left_open.extend(sock for sock in opened if sock.fileno() != -1)
 
 
 def version_dirs(settings: Settings) -> set[str]:
@@ -263,6 +286,31 @@ def test_writes_need_the_right_credentials(tmp_path: Path, settings: Settings):
     assert build([DATA], settings).exit_code == 0  # the right password publishes
 
 
+@pytest.mark.backends("virtuoso")
+def test_a_refused_write_closes_what_the_store_answered(settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    errors = []
+    with sockets_left_open(monkeypatch) as left_open:
+        for refused in (replace(settings, store_password="not-the-password"), replace(settings, store_user="")):
+            with pytest.raises(StoreUnavailable, match="refused") as error:
+                build([DATA], refused)
+            errors.append(error)
+    assert left_open == []
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_a_query_the_store_refuses_closes_what_it_answered(settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    assert build([DATA], settings).exit_code == 0
+    version = open_store(settings).current()
+    assert version is not None
+    with sockets_left_open(monkeypatch) as left_open:
+        with pytest.raises(SyntaxError) as bad_syntax:
+            version.query("SELECT * WHERE { ?s ?p }")
+        with pytest.raises(StoreTimeout) as too_long:
+            version.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                                timeout=0.5)  # type: ignore[call-arg]
+    assert left_open == [], (bad_syntax, too_long)
+
+
 @pytest.mark.backends("oxigraph", "virtuoso")
 def test_no_graph_store_post_carries_more_than_the_store_s_post_bytes(settings: Settings):
     """However much one write brings (the statistics come 100,000 lines at a time), the posts are cut
@@ -338,12 +386,14 @@ def test_one_large_write_of_new_iris_reaches_virtuoso_whole(tmp_path: Path):
 
 
 @pytest.mark.backends("virtuoso")
-def test_an_answer_the_store_cut_is_an_error_not_a_shorter_answer(tmp_path: Path):
+def test_an_answer_the_store_cut_is_an_error_not_a_shorter_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     with virtuoso_server(tmp_path / "virtuoso", max_rows=5) as server:
         graph = RemoteGraph(SparqlClient(endpoints(server.url)), "http://www.openlinksw.com/schemas/virtrdf#", "urn:x:none")
         assert len(list(graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 4"))) == 4  # at the limit, Virtuoso cannot tell
-        with pytest.raises(StoreUnavailable, match="cut its answer at 5 rows"):
-            graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 6")
+        with sockets_left_open(monkeypatch) as left_open:
+            with pytest.raises(StoreUnavailable, match="cut its answer at 5 rows") as cut:
+                graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 6")
+        assert left_open == [], cut
 
 
 @pytest.mark.backends("oxigraph")

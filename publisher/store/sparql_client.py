@@ -69,8 +69,7 @@ class SparqlClient:
         for name, value in params:
             client.addParameter(name, value)
         client.timeout = timeout  # type: ignore[assignment]  # setTimeout would round it down to whole seconds
-        with self._errors(timeout):
-            response = client.query().response
+        with self._errors(timeout), client.query().response as response:
             if TIMED_OUT in (response.headers.get("X-SQL-State") or ""):
                 raise StoreTimeout(f"the {self.origin} stopped the query at its own time limit")
             if cut := response.headers.get(MAX_ROWS):  # a partial answer is never passed on as whole
@@ -123,9 +122,10 @@ class SparqlClient:
                 response.read()
             return None
         except urllib.error.HTTPError as challenged:
-            if challenged.code != 401:
-                return None
-            challenge = challenged.headers.get("WWW-Authenticate") or ""
+            with challenged:
+                if challenged.code != 401:
+                    return None
+                challenge = challenged.headers.get("WWW-Authenticate") or ""
         scheme, _, rest = challenge.partition(" ")
         if scheme.lower() == "digest":
             fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
@@ -146,12 +146,13 @@ class SparqlClient:
         except Unauthorized:
             raise self._refused() from None
         except urllib.error.HTTPError as problem:
-            if problem.code in (401, 403):
-                raise self._refused() from None
-            if problem.code == 400:
-                raise SyntaxError(problem.read().decode("utf-8", "replace").strip()) from None
-            raise StoreUnavailable(f"the {self.origin} answered {problem.code}: "
-                                   f"{problem.read().decode('utf-8', 'replace').strip()[:500]}") from None
+            with problem:  # the error is the store's answer: closed here, whoever keeps the error
+                if problem.code in (401, 403):
+                    raise self._refused() from None
+                if problem.code == 400:
+                    raise SyntaxError(problem.read().decode("utf-8", "replace").strip()) from None
+                raise StoreUnavailable(f"the {self.origin} answered {problem.code}: "
+                                       f"{problem.read().decode('utf-8', 'replace').strip()[:500]}") from None
         except SPARQLWrapperException as problem:
             raise StoreUnavailable(f"the {self.origin} failed: {_store_message(problem)[:500]}") from None
         except TimeoutError:
