@@ -33,7 +33,7 @@ from publisher.settings import Settings
 from publisher.store import open_store
 from publisher.store.binding import bind, without_constant_columns
 from publisher.store.dialects import endpoints, fix_ntriples, fix_results
-from publisher.store.remote import RemoteStore
+from publisher.store.remote import CURRENT, LOADING, RemoteStore
 from publisher.store.remote_graph import RemoteGraph
 from publisher.store.sparql_client import SparqlClient, query_form
 from publisher.store.version import PublishedVersion
@@ -168,6 +168,33 @@ def test_a_build_killed_midway_leaves_the_old_version_and_the_next_build_cleans_
     assert build([small], settings).exit_code == 0  # …until the next build, which cleans up and publishes
     kept = version_dirs(settings)
     assert len(kept) == settings.keep_versions and before.id in kept
+    assert store_graphs(settings) == expected_graphs(settings, kept)
+
+
+@pytest.mark.backends("oxigraph", "virtuoso")
+def test_a_switch_stopped_midway_leaves_the_old_version_served_and_the_next_build_ends_it(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch):
+    assert build([DATA], settings).exit_code == 0
+    before = open_store(settings).pointer()
+    update = SparqlClient.update
+
+    def gone_after_the_new_pointer(client: SparqlClient, sparql: str, timeout: float = 300) -> None:
+        update(client, sparql, timeout)
+        if "INSERT" in sparql and CURRENT in sparql:
+            raise StoreUnavailable("the store went away")
+
+    monkeypatch.setattr(SparqlClient, "update", gone_after_the_new_pointer)
+    with pytest.raises(StoreUnavailable, match="went away"):
+        build([DATA], settings, full=True)
+    monkeypatch.undo()
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore) and len(store._pointed(CURRENT)) == 2
+    served = store.current()
+    assert served is not None and served.id == before and number(served, VIDEOS) == 7
+    published = build([DATA], settings, full=True).version
+    assert store._pointed(CURRENT) == [published] and store._pointed(LOADING) == []
+    kept = version_dirs(settings)
+    assert len(kept) == settings.keep_versions and published in kept
     assert store_graphs(settings) == expected_graphs(settings, kept)
 
 

@@ -1,5 +1,5 @@
-"""The remote store: versions as named graphs of a SPARQL 1.1 store, one pointer graph switched by
-one SPARQL Update, and each version's files in a directory every web host shares.
+"""The remote store: versions as named graphs of a SPARQL 1.1 store, one pointer graph switched at
+the end of a build, and each version's files in a directory every web host shares.
 
     in the store:
       urn:x-publisher:NAME:version:ID     the statements of version ID
@@ -63,6 +63,8 @@ class RemoteStore:
         return f"RemoteStore({self.client.origin}, name={self.name!r}, files={str(self.files)!r})"
 
     def pointer(self) -> str | None:
+        """The version readers see. During a switch two are current, and the oldest is served
+        until the switch ends (version ids sort in the order of their builds)."""
         found = self._pointed(CURRENT)
         return found[0] if found else None
 
@@ -99,28 +101,38 @@ class RemoteStore:
         if not is_complete(writer.path):
             raise PublisherError(f"version {writer.path} is not complete")
         version_id = writer.path.name
-        # One update, so atomic: readers see either the old version or the new one. It matches only
-        # while the version is still marked loading (Virtuoso gives a WHERE of a lone OPTIONAL no solution).
-        g = f"GRAPH <{self.pointer_graph}>"
-        this = f"<{self.pointer_graph}>"
-        self.client.update(f"""
-            DELETE {{ {g} {{ {this} <{CURRENT}> ?old . {this} <{LOADING}> "{version_id}" }} }}
-            INSERT {{ {g} {{ {this} <{CURRENT}> "{version_id}" . {this} <{PUBLISHED}> "{version_id}" }} }}
-            WHERE {{ {g} {{ {this} <{LOADING}> "{version_id}" OPTIONAL {{ {this} <{CURRENT}> ?old }} }} }}""")
-        if self.pointer() != version_id:
-            raise PublisherError(f"the {self.client.origin} did not switch {self.name!r} to version {version_id}")
+        self._switch_to(version_id)
+        self._unmark(LOADING, version_id)
         self._forget_leftovers(version_id)
         self._prune(keep, version_id)
         self.lock.release()
         return self.open(version_id)
 
+    def _switch_to(self, version_id: str) -> None:
+        """Two updates, so that no reader ever finds no version, even when the store applies a
+        DELETE/INSERT as two commits (Virtuoso did once, under load): the new version becomes
+        current beside the old, whose readers keep it (pointer() takes the oldest), then the old
+        ones stop being current. The first matches only while the version is still marked loading."""
+        g, this = f"GRAPH <{self.pointer_graph}>", f"<{self.pointer_graph}>"
+        self.client.update(f"""
+            INSERT {{ {g} {{ {this} <{CURRENT}> "{version_id}" . {this} <{PUBLISHED}> "{version_id}" }} }}
+            WHERE {{ {g} {{ {this} <{LOADING}> "{version_id}" }} }}""")
+        if version_id not in self._pointed(CURRENT):
+            raise PublisherError(f"the {self.client.origin} did not switch {self.name!r} to version {version_id}")
+        self.client.update(f"""
+            DELETE {{ {g} {{ {this} <{CURRENT}> ?old }} }}
+            WHERE {{ {g} {{ {this} <{CURRENT}> ?old }} FILTER (?old != "{version_id}") }}""")
+
     def abort(self, writer: Writer) -> None:
-        """Drop what the build wrote. If the store cannot drop it now (Virtuoso times out dropping
-        tens of millions of statements in one transaction), it stays marked as loading for the next
-        build to drop, and the error that stopped this build is the one reported, not this one."""
+        """Drop what the build wrote, unless it was already switched to (the failure came after):
+        then the version stays, for the next build to finish. If the store cannot drop it now
+        (Virtuoso times out dropping tens of millions of statements in one transaction), it stays
+        marked as loading for the next build to drop, and the error that stopped this build is the
+        one reported, not this one."""
         try:
-            writer.abort()
-            self._unmark(LOADING, writer.path.name)
+            if writer.path.name not in self._pointed(PUBLISHED):
+                writer.abort()
+                self._unmark(LOADING, writer.path.name)
         except StoreUnavailable:
             pass
         finally:
@@ -158,13 +170,16 @@ class RemoteStore:
         """What killed builds left (the lock proves none is running): their graphs and files. Their
         marks stay until the commit drops their graphs again: a killed build's last post may still
         be going into the store after its process is gone."""
+        published = set(self._pointed(PUBLISHED))
         for version_id in self._pointed(LOADING):
+            if version_id in published:  # a build stopped after its switch: the version is whole
+                self._unmark(LOADING, version_id)
+                continue
             if self.bulk is not None:  # before the graph: no loader may take its parts afterwards
                 self.bulk.forget(self.bulk.parts_of(self.name, version_id))
             self._drop_graph(version_id)
-        kept = set(self._pointed(PUBLISHED))
         for path in self.versions_dir.iterdir():
-            if path.is_dir() and path.name not in kept:
+            if path.is_dir() and path.name not in published:
                 shutil.rmtree(path, ignore_errors=True)
 
     def _forget_leftovers(self, current: str) -> None:
