@@ -84,10 +84,14 @@ def build(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Publish `inputs` on top of the current version (or alone, with `full`)."""
+    freeze = gc.get_freeze_count() == 0  # what a caller froze itself stays frozen
+    if freeze:
+        gc.collect()  # garbage still waiting would be frozen with the records and outlive the run
     try:
-        return _build(inputs, settings, full, check_only, now or now_utc(), on_progress)
+        return _build(inputs, settings, full, check_only, now or now_utc(), on_progress, freeze)
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 def _build(
@@ -97,9 +101,10 @@ def _build(
     check_only: bool,
     now: str,
     on_progress: Callable[[int, int], None] | None,
+    freeze: bool,
 ) -> BuildReport:
     report, clock = BuildReport(), _Clock()
-    with _kept_out_of_collections():
+    with _kept_out_of_collections(freeze):
         read = read_inputs(inputs)
     report.records_read, report.warnings = read.records_read, list(read.warnings)
     report.rejections.extend(read.rejections)
@@ -110,7 +115,7 @@ def _build(
     writer = None if check_only else store.begin()
     try:
         previous = None if full else store.current()
-        with _kept_out_of_collections():
+        with _kept_out_of_collections(freeze):
             catalogue = _start_from(previous.ledger() if previous else [], previous.manifest if previous else None)
         if previous is not None:
             catalogue.entities, catalogue.removed = previous.entities(), dict(previous.manifest.removed)
@@ -136,7 +141,7 @@ def _build(
 
 
 @contextmanager
-def _kept_out_of_collections() -> Iterator[None]:
+def _kept_out_of_collections(freeze: bool) -> Iterator[None]:
     """Read what the whole run keeps (records, the ledger before) with Python's cyclic garbage
     collector paused, then freeze it out of the collector's sight until the run ends. It holds
     no reference cycles, and as it piles up each full collection would scan all of it again:
@@ -147,7 +152,8 @@ def _kept_out_of_collections() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
