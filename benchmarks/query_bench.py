@@ -42,7 +42,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -82,7 +82,9 @@ class Row:
 # --- parameters that exist in the generated catalogue ------------------------------------------
 
 def first_value(store: ox.Store, sparql: str) -> ox.NamedNode | ox.Literal:
-    (row,) = list(store.query(SCHEMA + sparql))
+    solutions = store.query(SCHEMA + sparql)
+    assert isinstance(solutions, ox.QuerySolutions), sparql
+    (row,) = list(solutions)
     return row[0]
 
 
@@ -156,7 +158,7 @@ def memory_store(version: PublishedVersion) -> ox.Store:
     store = ox.Store()
     dump = version.path / "dumps" / "catalogue.nt.gz"
     with gzip.open(dump) as handle:
-        store.bulk_load(handle, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(cast(IO[bytes], handle), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -364,7 +366,7 @@ def main() -> None:
             row.rows, row.columns[columns[0]] = timing.rows, timing.cell()
             if memory is not None:
                 row.columns["pyoxigraph in memory"] = raw(memory, query, given, base, args.runs, args.budget).cell()
-            if server:
+            if server and uncached_server:
                 row.columns["our server, uncached"] = server_uncached(uncached_server, name, given, args.runs, args.budget).cell()
                 row.columns["our server, cached"] = server_cached(server, name, given, args.runs, args.budget).cell()
             print(f"  {name}: {row.columns}", file=sys.stderr)
